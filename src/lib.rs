@@ -6,7 +6,7 @@
 //! `bindings` module, compiled only for `wasm32`, exposes the core to
 //! JavaScript through `wasm-bindgen`.
 //!
-//! ```ignore
+//! ```
 //! use coasty::webhook::{sign, Verifier};
 //!
 //! let secret = "whsec_test_secret";
