@@ -1,5 +1,5 @@
-//! Error decoding: the shared vector file, classification, hints, Retry-After
-//! and malformed input.
+//! Error decoding: the cases of `tests/vectors/api-errors.json`,
+//! classification, hints, Retry-After, response headers and malformed input.
 
 use coasty::api::error::{decode_api_error, ApiError, ErrorClass, ErrorKind, RAW_BODY_MAX_BYTES};
 use coasty::api::http_date::parse_retry_after;
