@@ -21,7 +21,8 @@
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 
 pub mod api;
+pub mod json;
 pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;

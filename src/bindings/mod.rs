@@ -1,1 +1,6 @@
-//! placeholder
+//! JavaScript bindings, compiled only for `wasm32`.
+//!
+//! The functions here convert between JS values and the core's types and do
+//! nothing else; the hand-written JS layer in `js/` builds the public API on top.
+
+mod webhook;

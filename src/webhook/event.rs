@@ -1,7 +1,6 @@
 //! The fields a receiver needs from a run webhook, whatever shape it arrived in.
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::Json;
 
 /// The run webhook event types Coasty documents. Others may appear and are kept.
 pub const RUN_EVENT_TYPES: [&str; 5] = [
@@ -13,8 +12,7 @@ pub const RUN_EVENT_TYPES: [&str; 5] = [
 ];
 
 /// The common fields of a run webhook event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunEventSummary {
     /// The event type, such as `run.succeeded`; `None` when the payload has none.
     pub event: Option<String>,
@@ -25,22 +23,40 @@ pub struct RunEventSummary {
     /// Why the run waits for a person, from `awaiting_human_reason` or `reason`.
     pub reason: Option<String>,
     /// The run result object, when present and not null.
-    pub result: Option<Value>,
+    pub result: Option<Json>,
     /// The run error object, when present and not null.
-    pub error: Option<Value>,
+    pub error: Option<Json>,
     /// The event or run creation time as sent (an ISO-8601 string).
     pub created_at: Option<String>,
     /// Whether `event` is one of [`RUN_EVENT_TYPES`].
     pub known_event: bool,
 }
 
+impl RunEventSummary {
+    /// Returns the summary as a JSON object with camelCase keys; absent fields
+    /// are `null`.
+    pub fn to_json(&self) -> Json {
+        let object = |value: &Option<Json>| value.clone().unwrap_or(Json::Null);
+        Json::Object(vec![
+            ("event".into(), self.event.clone().into()),
+            ("runId".into(), self.run_id.clone().into()),
+            ("status".into(), self.status.clone().into()),
+            ("reason".into(), self.reason.clone().into()),
+            ("result".into(), object(&self.result)),
+            ("error".into(), object(&self.error)),
+            ("createdAt".into(), self.created_at.clone().into()),
+            ("knownEvent".into(), self.known_event.into()),
+        ])
+    }
+}
+
 /// Reads the common fields from any of the payload shapes seen in run webhooks:
 /// `{event, run_id, status, ...}`, `{event, run: {id, status, ...}}` and
 /// `{id, run_id, state, ...}`. Fields that are absent or not strings are `None`.
-pub fn normalize_run_event(payload: &Value) -> RunEventSummary {
-    let run = payload.get("run").filter(|run| run.is_object());
-    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
-    let first = |paths: &[(Option<&Value>, &str)]| {
+pub fn normalize_run_event(payload: &Json) -> RunEventSummary {
+    let run = payload.get("run").filter(|run| run.as_object().is_some());
+    let text = |value: Option<&Json>| value.and_then(Json::as_str).map(str::to_owned);
+    let first = |paths: &[(Option<&Json>, &str)]| {
         paths
             .iter()
             .find_map(|(object, key)| text(object.and_then(|object| object.get(*key))))
@@ -82,18 +98,23 @@ pub fn normalize_run_event(payload: &Value) -> RunEventSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(text: &str) -> Json {
+        Json::parse(text).unwrap()
+    }
 
     #[test]
     fn flat_shape() {
-        let summary = normalize_run_event(&json!({
+        let summary = normalize_run_event(&json(
+            r#"{
             "event": "run.succeeded", "run_id": "run_123", "status": "succeeded",
             "result": {"passed": true}, "error": null, "created_at": "2026-01-01T00:00:00Z"
-        }));
+        }"#,
+        ));
         assert_eq!(summary.event.as_deref(), Some("run.succeeded"));
         assert_eq!(summary.run_id.as_deref(), Some("run_123"));
         assert_eq!(summary.status.as_deref(), Some("succeeded"));
-        assert_eq!(summary.result, Some(json!({"passed": true})));
+        assert_eq!(summary.result, Some(json(r#"{"passed": true}"#)));
         assert_eq!(summary.error, None);
         assert_eq!(summary.created_at.as_deref(), Some("2026-01-01T00:00:00Z"));
         assert!(summary.known_event);
@@ -101,30 +122,36 @@ mod tests {
 
     #[test]
     fn awaiting_human_reason() {
-        let summary = normalize_run_event(&json!({
+        let summary = normalize_run_event(&json(
+            r#"{
             "event": "run.awaiting_human", "run_id": "run_456", "reason": "captcha"
-        }));
+        }"#,
+        ));
         assert_eq!(summary.reason.as_deref(), Some("captcha"));
         assert_eq!(summary.status, None);
     }
 
     #[test]
     fn wrapped_run_shape() {
-        let summary = normalize_run_event(&json!({
+        let summary = normalize_run_event(&json(
+            r#"{
             "event": "run.failed",
             "run": {"id": "run_9", "object": "agent.run", "status": "failed",
                     "error": {"code": "WALLET_EXHAUSTED"}}
-        }));
+        }"#,
+        ));
         assert_eq!(summary.run_id.as_deref(), Some("run_9"));
         assert_eq!(summary.status.as_deref(), Some("failed"));
-        assert_eq!(summary.error, Some(json!({"code": "WALLET_EXHAUSTED"})));
+        assert_eq!(summary.error, Some(json(r#"{"code": "WALLET_EXHAUSTED"}"#)));
     }
 
     #[test]
     fn state_shape_prefers_run_id_over_event_id() {
-        let summary = normalize_run_event(&json!({
+        let summary = normalize_run_event(&json(
+            r#"{
             "id": "evt_1", "run_id": "run_7", "state": "running", "step": 3
-        }));
+        }"#,
+        ));
         assert_eq!(summary.run_id.as_deref(), Some("run_7"));
         assert_eq!(summary.status.as_deref(), Some("running"));
         assert_eq!(summary.event, None);
@@ -133,13 +160,13 @@ mod tests {
 
     #[test]
     fn id_alone_is_the_run_id() {
-        let summary = normalize_run_event(&json!({"event": "run.cancelled", "id": "run_5"}));
+        let summary = normalize_run_event(&json(r#"{"event": "run.cancelled", "id": "run_5"}"#));
         assert_eq!(summary.run_id.as_deref(), Some("run_5"));
     }
 
     #[test]
     fn unknown_event_and_wrong_types_are_kept_or_dropped() {
-        let summary = normalize_run_event(&json!({"event": "run.paused", "run_id": 42}));
+        let summary = normalize_run_event(&json(r#"{"event": "run.paused", "run_id": 42}"#));
         assert_eq!(summary.event.as_deref(), Some("run.paused"));
         assert!(!summary.known_event);
         assert_eq!(summary.run_id, None);

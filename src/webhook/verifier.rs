@@ -4,6 +4,8 @@ use hmac::digest::{CtOutput, Output};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::json::Json;
+
 use super::error::{ArgumentError, InvalidPayload, WebhookError};
 use super::header::{SignatureHeader, MAC_LEN};
 use super::DEFAULT_TOLERANCE_SECONDS;
@@ -254,9 +256,9 @@ pub fn check_event_payload(payload: &[u8]) -> Result<&str, WebhookError> {
     let payload = payload.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(payload);
     let text = std::str::from_utf8(payload)
         .map_err(|_| WebhookError::InvalidPayload(InvalidPayload::NotUtf8))?;
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|_| WebhookError::InvalidPayload(InvalidPayload::NotJson))?;
-    if !value.is_object() {
+    let value =
+        Json::parse(text).map_err(|_| WebhookError::InvalidPayload(InvalidPayload::NotJson))?;
+    if value.as_object().is_none() {
         return Err(WebhookError::InvalidPayload(InvalidPayload::NotObject));
     }
     Ok(text)
