@@ -1,7 +1,7 @@
 //! Core of the Coasty SDK: webhook signature verification, API request
 //! building, error decoding and the decisions a client makes around them.
 //!
-//! Everything in this crate outside [`bindings`] is plain Rust with no I/O and
+//! Everything in this crate outside `bindings` is plain Rust with no I/O and
 //! no clock: callers pass `now` and perform the HTTP requests themselves. The
 //! `bindings` module, compiled only for `wasm32`, exposes the core to
 //! JavaScript through `wasm-bindgen`.

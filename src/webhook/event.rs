@@ -59,7 +59,7 @@ pub fn normalize_run_event(payload: &Json) -> RunEventSummary {
     let first = |paths: &[(Option<&Json>, &str)]| {
         paths
             .iter()
-            .find_map(|(object, key)| text(object.and_then(|object| object.get(*key))))
+            .find_map(|(object, key)| text(object.and_then(|object| object.get(key))))
     };
     let top = Some(payload);
     let object = |key: &str| {
