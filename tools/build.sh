@@ -31,3 +31,6 @@ node --input-type=module -e "
 size=$(wc -c <"$out/coasty_wasm_bg.wasm")
 gzipped=$(gzip -9 -c "$out/coasty_wasm_bg.wasm" | wc -c)
 echo "built pkg/: coasty_wasm_bg.wasm $size bytes, $gzipped gzipped"
+
+# Tests, the demo and the benchmarks import the package by name, as users do.
+ln -sfn ../pkg node_modules/coasty

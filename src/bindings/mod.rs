@@ -3,4 +3,4 @@
 //! The functions here convert between JS values and the core's types and do
 //! nothing else; the hand-written JS layer in `js/` builds the public API on top.
 
-mod webhook;
+pub mod webhook;
