@@ -13,6 +13,7 @@ use coasty::api::request::{
 };
 use coasty::api::scope::{required_scope, required_scope_for, ScopeRule, SCOPES};
 use coasty::api::validate::{FieldKind, Pattern};
+use coasty::json::Json;
 use serde_json::{json, Map, Value};
 
 const BASE: &str = "http://127.0.0.1:8787/v1";
@@ -191,7 +192,7 @@ fn ready(id: &str) -> RequestBuilder {
         builder = builder.path_param(name, &sample_path_value(op, name));
     }
     if let Some(body) = sample_body(op) {
-        builder = builder.body(body);
+        builder = builder.body(to_json(body));
     }
     builder
 }
@@ -201,7 +202,13 @@ fn build_with(id: &str, field: &str, value: Value) -> Result<HttpRequest, BuildE
     let op = operation(id).unwrap();
     let mut body = sample_body(op).unwrap_or_else(|| json!({}));
     body[field] = value;
-    ready(id).body(body).build(&config())
+    ready(id).body(to_json(body)).build(&config())
+}
+
+/// Converts a `serde_json` value, convenient to write with `json!`, to the
+/// crate's JSON type. `serde_json` writes object keys in sorted order.
+fn to_json(value: Value) -> Json {
+    Json::parse(&value.to_string()).unwrap()
 }
 
 fn body_json(request: &HttpRequest) -> Value {
@@ -267,7 +274,7 @@ fn required_scope_examples() {
     assert_eq!(required_scope("machines.snapshot"), Some("snapshots:write"));
     assert_eq!(required_scope("idempotency.get"), None);
     let body = json!({"command": "browser_execute"});
-    let scope = required_scope_for("machines.action", Some(&body), None);
+    let scope = required_scope_for("machines.action", Some(&to_json(body)), None);
     assert_eq!(scope, Some("browser:execute"));
     let scope = required_scope_for("machines.files", None, Some("list-downloads"));
     assert_eq!(scope, Some("files:read"));
@@ -397,7 +404,7 @@ fn runs_create_request_properties() {
     let body = json!({"machine_id": "mch_1", "max_steps": 20, "task": "Open example.com"});
     let request = RequestBuilder::new("runs.create")
         .unwrap()
-        .body(body)
+        .body(to_json(body))
         .idempotency_key("order-42")
         .build(&config())
         .unwrap();
@@ -439,7 +446,7 @@ fn machines_files_request_properties() {
         .unwrap()
         .path_param("id", "mch_1")
         .path_param("op", "list-directory")
-        .body(json!({"parameters": {"path": "/tmp"}}))
+        .body(to_json(json!({"parameters": {"path": "/tmp"}})))
         .build(&config())
         .unwrap();
     assert_eq!(
@@ -467,7 +474,7 @@ fn trigger_webhook_has_no_auth_header() {
     let request = RequestBuilder::new("triggers.webhook")
         .unwrap()
         .path_param("id", "whk_1")
-        .body(payload)
+        .body(to_json(payload))
         .build(&no_key)
         .unwrap();
     assert_eq!(
@@ -529,7 +536,7 @@ fn unknown_operation_rejected() {
 fn omitted_optionals_absent_from_body() {
     let request = RequestBuilder::new("runs.create")
         .unwrap()
-        .body(json!({"machine_id": "mch_1", "task": "t"}))
+        .body(to_json(json!({"machine_id": "mch_1", "task": "t"})))
         .build(&config())
         .unwrap();
     let body = body_json(&request);
@@ -542,7 +549,7 @@ fn keys_create_scopes_omitted_or_empty() {
     let build = |body: Value| {
         let request = RequestBuilder::new("keys.create")
             .unwrap()
-            .body(body)
+            .body(to_json(body))
             .build(&config());
         body_json(&request.unwrap())
     };
@@ -559,7 +566,7 @@ fn unknown_field_on_strict_operations() {
     let error = RequestBuilder::new("runs.resume")
         .unwrap()
         .path_param("id", "run_1")
-        .body(json!({"human_response": "done"}))
+        .body(to_json(json!({"human_response": "done"})))
         .build(&config())
         .unwrap_err();
     let message = error.to_string();
@@ -600,14 +607,14 @@ fn body_shape_rules() {
         .unwrap_err();
     assert_eq!(validation_field(error), "body");
     let error = ready("runs.create")
-        .body(json!(["task"]))
+        .body(to_json(json!(["task"])))
         .build(&config())
         .unwrap_err();
     assert!(error
         .to_string()
         .contains("expected a JSON object, got an array"));
     let error = ready("runs.cancel")
-        .body(json!({"reason": "x"}))
+        .body(to_json(json!({"reason": "x"})))
         .build(&config())
         .unwrap_err();
     assert!(error
@@ -615,14 +622,14 @@ fn body_shape_rules() {
         .contains("runs.cancel takes no request body"));
 
     let request = ready("runs.resume")
-        .body(Value::Null)
+        .body(to_json(Value::Null))
         .build(&config())
         .unwrap();
     assert_eq!(request.body, None);
     assert_eq!(request.header("Content-Type"), None);
 
     let error = ready("schedules.update")
-        .body(json!({}))
+        .body(to_json(json!({})))
         .build(&config())
         .unwrap_err();
     assert!(error.to_string().contains("changes nothing"));
@@ -643,7 +650,7 @@ fn schedule_frequency_xor_run_at() {
             .extend(extra.as_object().unwrap().clone());
         RequestBuilder::new("schedules.create")
             .unwrap()
-            .body(body)
+            .body(to_json(body))
             .build(&config())
     };
     assert!(build(json!({"frequency": "custom", "cron": "0 * * * *"})).is_ok());
@@ -1162,7 +1169,7 @@ fn accept_header_can_be_replaced() {
 #[test]
 fn debug_output_never_contains_key() {
     let request = ready("llmKeys.put")
-        .body(json!({"api_key": "sk-ant-provider-secret-value"}))
+        .body(to_json(json!({"api_key": "sk-ant-provider-secret-value"})))
         .header("X-LLM-Api-Key", "sk-openai-header-secret-value")
         .build(&config())
         .unwrap();
@@ -1228,7 +1235,7 @@ fn curl_redacts_secrets() {
 fn curl_redacts_secret_body_fields_and_quotes() {
     let request = ready("llmKeys.put")
         .path_param("provider", "openai")
-        .body(json!({"api_key": "sk-provider-secret"}))
+        .body(to_json(json!({"api_key": "sk-provider-secret"})))
         .build(&config())
         .unwrap();
     let curl = request.to_curl(false);
@@ -1254,7 +1261,7 @@ fn curl_redacts_secret_body_fields_and_quotes() {
 #[test]
 fn secret_field_errors_hide_value() {
     let error = ready("llmKeys.put")
-        .body(json!({"api_key": 12345}))
+        .body(to_json(json!({"api_key": 12345})))
         .build(&config());
     let error = error.unwrap_err();
     assert!(!error.to_string().contains("12345"));
@@ -1347,4 +1354,45 @@ fn request_cost_estimates() {
     assert_eq!(estimate_ground_cost(1920, 1080).credits, 4);
     assert_eq!(estimate_parse_cost().credits, 0);
     assert!(estimate_parse_cost().basis.starts_with("estimate"));
+}
+
+// ------------------------------------------------------------ body bytes
+
+#[test]
+fn body_sent_exactly_as_written() {
+    let text = r#"{"task":"Open example.com","machine_id":"mch_1","max_steps":2.0e1}"#;
+    let request = RequestBuilder::new("runs.create")
+        .unwrap()
+        .body(Json::parse(text).unwrap())
+        .build(&config())
+        .unwrap();
+    assert_eq!(request.body.as_deref(), Some(text.as_bytes()));
+}
+
+#[test]
+fn repeated_body_field_rejected() {
+    let text = r#"{"machine_id":"mch_1","task":"ok","task":""}"#;
+    let error = RequestBuilder::new("runs.create")
+        .unwrap()
+        .body(Json::parse(text).unwrap())
+        .build(&config())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid task: appears 2 times; allowed each field once"
+    );
+}
+
+#[test]
+fn curl_redaction_keeps_key_order() {
+    let text = r#"{"zeta":1,"api_key":"sk-provider-secret-123","alpha":2.50}"#;
+    let request = ready("llmKeys.put")
+        .body(Json::parse(text).unwrap())
+        .build(&config())
+        .unwrap();
+    let curl = request.to_curl(false);
+    assert!(
+        curl.ends_with(r#"--data-binary '{"zeta":1,"api_key":"[redacted]","alpha":2.50}'"#),
+        "{curl}"
+    );
 }

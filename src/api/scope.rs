@@ -6,7 +6,7 @@
 //! and decode the error rather than refuse locally.
 
 use super::operation::operation;
-use serde_json::Value;
+use crate::json::Json;
 
 /// The 23 scope names an API key can carry.
 pub const SCOPES: &[&str] = &[
@@ -85,7 +85,7 @@ pub fn required_scope(operation_id: &str) -> Option<&'static str> {
 /// batch; [`required_scopes_for`] lists them all.
 pub fn required_scope_for(
     operation_id: &str,
-    body: Option<&Value>,
+    body: Option<&Json>,
     path_op: Option<&str>,
 ) -> Option<&'static str> {
     let scopes = required_scopes_for(operation_id, body, path_op);
@@ -100,7 +100,7 @@ pub fn required_scope_for(
 /// scope, and for `machines.files` with a missing or unknown op.
 pub fn required_scopes_for(
     operation_id: &str,
-    body: Option<&Value>,
+    body: Option<&Json>,
     path_op: Option<&str>,
 ) -> Vec<&'static str> {
     let Some(operation) = operation(operation_id) else {
@@ -112,7 +112,7 @@ pub fn required_scopes_for(
         ScopeRule::FilesOp => path_op.and_then(files_op_scope).into_iter().collect(),
         ScopeRule::Command => {
             let commands: Vec<&str> = match body.and_then(|b| b.get("steps")) {
-                Some(Value::Array(steps)) => steps.iter().filter_map(command_of).collect(),
+                Some(Json::Array(steps)) => steps.iter().filter_map(command_of).collect(),
                 _ => body.and_then(command_of).into_iter().collect(),
             };
             let mut scopes = Vec::new();
@@ -130,7 +130,7 @@ pub fn required_scopes_for(
     }
 }
 
-fn command_of(value: &Value) -> Option<&str> {
+fn command_of(value: &Json) -> Option<&str> {
     value.get("command")?.as_str()
 }
 
@@ -151,17 +151,38 @@ pub fn command_scope(command: &str) -> &'static str {
     if command == "browser_execute" {
         return "browser:execute";
     }
-    let file_op = if let Some(op) = command.strip_prefix("directory_") {
-        Some(format!("{op}-directory"))
-    } else {
-        command
-            .strip_prefix("files_")
-            .or_else(|| command.strip_prefix("file_"))
-            .map(str::to_string)
+    // `directory_<op>` names the op `<op>-directory`.
+    let (op, suffix) = match command.strip_prefix("directory_") {
+        Some(op) => (Some(op), "-directory"),
+        None => {
+            let op = command.strip_prefix("files_");
+            (op.or_else(|| command.strip_prefix("file_")), "")
+        }
     };
-    file_op
-        .and_then(|op| files_op_scope(&op.replace('_', "-")))
-        .unwrap_or("actions:exec")
+    let matches = |known: &&str| {
+        op.is_some_and(|op| {
+            known
+                .strip_suffix(suffix)
+                .is_some_and(|head| same_op_name(head, op))
+        })
+    };
+    if FILE_READ_OPS.iter().any(matches) {
+        "files:read"
+    } else if FILE_WRITE_OPS.iter().any(matches) {
+        "files:write"
+    } else {
+        "actions:exec"
+    }
+}
+
+/// Compares an op name such as `list-directory` with one written with `_`
+/// in place of `-`, without allocating.
+fn same_op_name(known: &str, written: &str) -> bool {
+    known.len() == written.len()
+        && known
+            .bytes()
+            .zip(written.bytes())
+            .all(|(k, w)| k == w || (k == b'-' && w == b'_'))
 }
 
 /// Returns the scope of a `/machines/{id}/files/{op}` operation, or `None`
@@ -179,7 +200,10 @@ pub fn files_op_scope(op: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(text: &str) -> Json {
+        Json::parse(text).unwrap()
+    }
 
     #[test]
     fn scope_list_has_23_distinct_names() {
@@ -203,6 +227,10 @@ mod tests {
         assert_eq!(command_scope("directory_list"), "files:read");
         assert_eq!(command_scope("file_unknown"), "actions:exec");
         assert_eq!(command_scope("terminal"), "actions:exec");
+        assert_eq!(command_scope("file_list-directory"), "files:read");
+        assert_eq!(command_scope("directory_list_directory"), "actions:exec");
+        assert_eq!(command_scope("file_"), "actions:exec");
+        assert_eq!(command_scope("files_list_download"), "actions:exec");
     }
 
     #[test]
@@ -218,12 +246,14 @@ mod tests {
 
     #[test]
     fn batch_prefers_elevated_scope() {
-        let body = json!({"steps": [
-            {"command": "click"},
-            {"command": "terminal_run"},
-            {"command": "file_write"},
-            {"command": "click"}
-        ]});
+        let body = json(
+            r#"{"steps": [
+                {"command": "click"},
+                {"command": "terminal_run"},
+                {"command": "file_write"},
+                {"command": "click"}
+            ]}"#,
+        );
         let all = required_scopes_for("machines.actionBatch", Some(&body), None);
         assert_eq!(all, ["actions:exec", "terminal:exec", "files:write"]);
         let first = required_scope_for("machines.actionBatch", Some(&body), None);
@@ -232,7 +262,7 @@ mod tests {
 
     #[test]
     fn scope_for_body_and_op() {
-        let body = json!({"command": "file_read"});
+        let body = json(r#"{"command": "file_read"}"#);
         let scope = required_scope_for("machines.action", Some(&body), None);
         assert_eq!(scope, Some("files:read"));
         assert_eq!(

@@ -11,7 +11,7 @@ use crate::api::validate::{
     render_value, validate_body, validate_query_value, validate_value, FieldKind, Pattern,
     ValidationError,
 };
-use serde_json::Value;
+use crate::json::Json;
 use std::fmt;
 
 /// Builds one [`HttpRequest`] for one operation.
@@ -22,7 +22,6 @@ use std::fmt;
 ///
 /// ```
 /// use coasty::api::request::{ApiKey, ClientConfig, RequestBuilder};
-/// use serde_json::json;
 ///
 /// let config = ClientConfig::new("http://127.0.0.1:8787/v1")
 ///     .unwrap()
@@ -40,7 +39,7 @@ pub struct RequestBuilder {
     operation: &'static Operation,
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    body: Option<Value>,
+    body: Option<Json>,
     idempotency_key: Option<String>,
     headers: Vec<(String, String)>,
 }
@@ -85,10 +84,11 @@ impl RequestBuilder {
         self
     }
 
-    /// Sets the JSON body. Fields are sent exactly as given, so a field left
-    /// out is absent from the request. A `null` body counts as no body,
-    /// except for `triggers.webhook`, which sends any JSON value.
-    pub fn body(mut self, body: Value) -> Self {
+    /// Sets the JSON body. It is sent exactly as given, with its key order
+    /// and number text, so a field left out is absent from the request. A
+    /// `null` body counts as no body, except for `triggers.webhook`, which
+    /// sends any JSON value.
+    pub fn body(mut self, body: Json) -> Self {
         self.body = Some(body);
         self
     }
@@ -149,7 +149,7 @@ impl RequestBuilder {
                 }
                 AuthScheme::Bearer => (
                     "Authorization".to_string(),
-                    format!("Bearer {}", key.expose_secret()),
+                    "Bearer ".to_string() + key.expose_secret(),
                 ),
             });
         }
@@ -273,7 +273,7 @@ fn set(pairs: &mut Vec<(String, String)>, name: &str, value: &str) {
 /// Rejects dot segments, which URL parsers resolve even when encoded
 /// (`%2E%2E`), and applies the operation's extra rule for the parameter.
 fn check_path_value(operation: &Operation, name: &str, value: &str) -> Result<(), BuildError> {
-    let text = Value::String(value.to_string());
+    let text = Json::from(value);
     if value == "." || value == ".." {
         return Err(ValidationError::new(
             name,
@@ -310,7 +310,7 @@ fn check_idempotency_key(
         .into());
     }
     let kind = FieldKind::Pattern(Pattern::IdempotencyKey);
-    validate_value(IDEMPOTENCY_KEY_HEADER, &kind, &Value::String(key.clone()))?;
+    validate_value(IDEMPOTENCY_KEY_HEADER, &kind, &Json::from(key.as_str()))?;
     Ok(Some(key))
 }
 

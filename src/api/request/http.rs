@@ -3,7 +3,7 @@
 use super::{API_KEY_HEADER, LLM_API_KEY_HEADER};
 use crate::api::operation::{operation, Method};
 use crate::api::validate::FieldKind;
-use serde_json::Value;
+use crate::json::Json;
 use std::fmt;
 
 /// A request ready to send: method, absolute URL, headers and body bytes.
@@ -106,15 +106,16 @@ impl HttpRequest {
         if secret_fields.is_empty() {
             return String::from_utf8_lossy(body).into_owned();
         }
-        let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
+        let parsed = std::str::from_utf8(body).ok().map(Json::parse);
+        let Some(Ok(Json::Object(mut members))) = parsed else {
             return "[redacted]".into();
         };
-        for name in secret_fields {
-            if let Some(value) = object.get_mut(name) {
-                *value = Value::String("[redacted]".into());
+        for (name, value) in &mut members {
+            if secret_fields.contains(&name.as_str()) {
+                *value = Json::from("[redacted]");
             }
         }
-        Value::Object(object).to_string()
+        Json::Object(members).to_string()
     }
 }
 

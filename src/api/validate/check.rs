@@ -3,7 +3,7 @@
 use super::describe::{describe, expected_type, render_value, wrong_type};
 use super::{syntax, Field, FieldKind, ValidationError};
 use crate::api::operation::{BodyRule, Operation};
-use serde_json::{Map, Value};
+use crate::json::Json;
 
 /// Checks a request body against an operation's body rule, field rules and
 /// exactly-one-of rule. `None` means no body.
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 /// Returns a [`ValidationError`] for a body where none is taken, a missing
 /// or non-object body where an object is required, an empty update, any
 /// broken field rule, or a broken exactly-one-of rule.
-pub fn validate_body(operation: &Operation, body: Option<&Value>) -> Result<(), ValidationError> {
+pub fn validate_body(operation: &Operation, body: Option<&Json>) -> Result<(), ValidationError> {
     let id = operation.id;
     let object = match (operation.body, body) {
         (BodyRule::AnyJson, _) | (BodyRule::None | BodyRule::Optional, None) => return Ok(()),
@@ -33,7 +33,7 @@ pub fn validate_body(operation: &Operation, body: Option<&Value>) -> Result<(), 
                 "a JSON object",
             ));
         }
-        (_, Some(Value::Object(object))) => object,
+        (_, Some(Json::Object(object))) => object,
         (_, Some(value)) => {
             return Err(ValidationError::new(
                 "body",
@@ -56,34 +56,35 @@ pub fn validate_body(operation: &Operation, body: Option<&Value>) -> Result<(), 
     check_exactly_one(operation.exactly_one_of, object)
 }
 
-fn check_exactly_one(names: &[&str], object: &Map<String, Value>) -> Result<(), ValidationError> {
+fn check_exactly_one(names: &[&str], object: &[(String, Json)]) -> Result<(), ValidationError> {
     if names.is_empty() {
         return Ok(());
     }
     let present: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|name| object.contains_key(*name))
+        .filter(|name| object.iter().any(|(key, _)| key == name))
         .collect();
     let problem = match present.len() {
         1 => return Ok(()),
         0 => "none is set".to_string(),
-        _ => format!("{} are all set", present.join(" and ")),
+        _ => present.join(" and ") + " are all set",
     };
     Err(ValidationError::new(
         names.join(" and "),
         "",
         problem,
-        format!("exactly one of {}", names.join(" or ")),
+        "exactly one of ".to_string() + &names.join(" or "),
     ))
 }
 
-/// Checks `object` against `fields`.
+/// Checks the members of a JSON object against `fields`.
 ///
 /// `prefix` is prepended to field names in errors (`""` at the top level,
 /// `"steps[2]."` inside an array). With `strict`, a key missing from
 /// `fields` is an error, because some operations make the server reject
-/// unknown fields.
+/// unknown fields. A known field that appears more than once is an error,
+/// because servers differ in which occurrence they read.
 ///
 /// # Errors
 ///
@@ -91,30 +92,38 @@ fn check_exactly_one(names: &[&str], object: &Map<String, Value>) -> Result<(), 
 /// fields in table order.
 pub fn validate_object(
     fields: &[Field],
-    object: &Map<String, Value>,
+    object: &[(String, Json)],
     strict: bool,
     prefix: &str,
 ) -> Result<(), ValidationError> {
     if strict {
         let unknown = object
-            .keys()
-            .find(|key| !fields.iter().any(|field| field.name == key.as_str()));
-        if let Some(key) = unknown {
-            let names: Vec<&str> = fields.iter().map(|field| field.name).collect();
+            .iter()
+            .find(|(key, _)| !fields.iter().any(|field| field.name == key));
+        if let Some((key, _)) = unknown {
             return Err(ValidationError::new(
-                format!("{prefix}{key}"),
+                prefix.to_string() + key,
                 "",
                 "unknown field, and the server rejects unknown fields here",
-                format!("only the fields {}", names.join(", ")),
+                "only the fields ".to_string() + &field_names(fields),
             ));
         }
     }
 
     for field in fields {
-        let path = format!("{prefix}{}", field.name);
-        match object.get(field.name) {
-            Some(value) => validate_value(&path, &field.kind, value)?,
-            None if field.required => {
+        let path = prefix.to_string() + field.name;
+        let mut values = object.iter().filter(|(key, _)| key == field.name);
+        match (values.next(), values.count()) {
+            (Some((_, value)), 0) => validate_value(&path, &field.kind, value)?,
+            (Some(_), repeats) => {
+                return Err(ValidationError::new(
+                    path,
+                    "",
+                    format!("appears {} times", repeats + 1),
+                    "each field once",
+                ));
+            }
+            (None, _) if field.required => {
                 return Err(ValidationError::new(
                     path,
                     "",
@@ -122,10 +131,16 @@ pub fn validate_object(
                     describe(&field.kind),
                 ));
             }
-            None => {}
+            (None, _) => {}
         }
     }
     Ok(())
+}
+
+/// Joins the names of `fields` with `, `.
+pub(super) fn field_names(fields: &[Field]) -> String {
+    let names: Vec<&str> = fields.iter().map(|field| field.name).collect();
+    names.join(", ")
 }
 
 /// Checks one JSON value against `kind`; `path` names it in the error.
@@ -133,71 +148,88 @@ pub fn validate_object(
 /// # Errors
 ///
 /// Returns a [`ValidationError`] naming `path` when the value breaks the rule.
-pub fn validate_value(path: &str, kind: &FieldKind, value: &Value) -> Result<(), ValidationError> {
-    let fail = |problem: String| {
-        let rendered = match kind {
-            FieldKind::Secret { .. } => "[redacted]".to_string(),
-            _ => render_value(value),
+pub fn validate_value(path: &str, kind: &FieldKind, value: &Json) -> Result<(), ValidationError> {
+    if let FieldKind::Nullable(inner) = kind {
+        return match value {
+            Json::Null => Ok(()),
+            _ => validate_value(path, inner, value),
         };
-        Err(ValidationError::new(
-            path,
-            rendered,
-            problem,
-            describe(kind),
-        ))
-    };
+    }
+    match check_value(path, kind, value)? {
+        None => Ok(()),
+        Some(problem) => {
+            let rendered = match kind {
+                FieldKind::Secret { .. } => "[redacted]".to_string(),
+                _ => render_value(value),
+            };
+            Err(ValidationError::new(
+                path,
+                rendered,
+                problem,
+                describe(kind),
+            ))
+        }
+    }
+}
 
-    match (kind, value) {
-        (FieldKind::Any, _) => Ok(()),
-        (FieldKind::Nullable(_), Value::Null) => Ok(()),
-        (FieldKind::Nullable(inner), _) => validate_value(path, inner, value),
-        (_, Value::Null) => fail("null is not accepted; omit the field to leave it unset".into()),
-        (FieldKind::Text { .. } | FieldKind::Secret { .. }, Value::String(text)) => {
-            check_text(kind, text).or_else(fail)
+/// Returns `Ok(Some(problem))` for a problem with the value itself and
+/// `Err` for a problem inside it, which already names its own path.
+/// [`validate_value`] has unwrapped [`FieldKind::Nullable`] already.
+fn check_value(
+    path: &str,
+    kind: &FieldKind,
+    value: &Json,
+) -> Result<Option<String>, ValidationError> {
+    let problem = match (kind, value) {
+        (FieldKind::Any, _) => return Ok(None),
+        (_, Json::Null) => "null is not accepted; omit the field to leave it unset".into(),
+        (FieldKind::Text { .. } | FieldKind::Secret { .. }, Json::String(text)) => {
+            return Ok(check_text(kind, text).err());
         }
-        (FieldKind::Integer { min, max }, _) => match as_integer(value) {
-            Some(n) if (i128::from(*min)..=i128::from(*max)).contains(&n) => Ok(()),
-            Some(n) => fail(n.to_string()),
-            None => fail(wrong_type("an integer", value)),
+        (FieldKind::Integer { min, max }, _) => match whole_number(value) {
+            Some(n) if (i128::from(*min)..=i128::from(*max)).contains(&n) => return Ok(None),
+            Some(n) => n.to_string(),
+            None => wrong_type("an integer", value),
         },
-        (FieldKind::IntegerOrZero { min, max }, _) => match as_integer(value) {
-            Some(n) if n == 0 || (i128::from(*min)..=i128::from(*max)).contains(&n) => Ok(()),
-            Some(n) => fail(n.to_string()),
-            None => fail(wrong_type("an integer", value)),
+        (FieldKind::IntegerOrZero { min, max }, _) => match whole_number(value) {
+            Some(n) if n == 0 || (i128::from(*min)..=i128::from(*max)).contains(&n) => {
+                return Ok(None)
+            }
+            Some(n) => n.to_string(),
+            None => wrong_type("an integer", value),
         },
-        (FieldKind::Number, Value::Number(_)) | (FieldKind::Bool, Value::Bool(_)) => Ok(()),
-        (FieldKind::Enum { values, open }, Value::String(text)) => {
+        (FieldKind::Number, Json::Number(_)) | (FieldKind::Bool, Json::Bool(_)) => return Ok(None),
+        (FieldKind::Enum { values, open }, Json::String(text)) => {
             if values.contains(&text.as_str()) || (*open && !text.is_empty()) {
-                Ok(())
-            } else {
-                fail(format!("{} is not an accepted value", render_value(value)))
+                return Ok(None);
             }
+            render_value(value) + " is not an accepted value"
         }
-        (FieldKind::Url, Value::String(text)) => syntax::check_url(text).or_else(fail),
-        (FieldKind::Pattern(pattern), Value::String(text)) => {
+        (FieldKind::Url, Json::String(text)) => return Ok(syntax::check_url(text).err()),
+        (FieldKind::Pattern(pattern), Json::String(text)) => {
             if pattern.matches(text) {
-                Ok(())
-            } else {
-                fail(format!("{} does not match", render_value(value)))
+                return Ok(None);
             }
+            render_value(value) + " does not match"
         }
-        (FieldKind::Screenshot, Value::String(text)) => {
-            syntax::check_screenshot(text).or_else(fail)
+        (FieldKind::Screenshot, Json::String(text)) => {
+            return Ok(syntax::check_screenshot(text).err());
         }
-        (FieldKind::Object { .. } | FieldKind::Record { .. }, Value::Object(object)) => {
-            check_object(path, kind, object)?.map_or(Ok(()), fail)
+        (FieldKind::Object { .. } | FieldKind::Record { .. }, Json::Object(object)) => {
+            return check_object(path, kind, object);
         }
-        (FieldKind::Array { max_items, item }, Value::Array(items)) => {
+        (FieldKind::Array { max_items, item }, Json::Array(items)) => {
             if items.len() > *max_items as usize {
-                return fail(format!("{} items", items.len()));
+                return Ok(Some(format!("{} items", items.len())));
             }
             for (index, element) in items.iter().enumerate() {
                 validate_value(&format!("{path}[{index}]"), item, element)?;
             }
-            Ok(())
+            return Ok(None);
         }
-        _ => fail(wrong_type(expected_type(kind), value)),
-    }
+        _ => wrong_type(expected_type(kind), value),
+    };
+    Ok(Some(problem))
 }
 
 fn check_text(kind: &FieldKind, text: &str) -> Result<(), String> {
@@ -223,12 +255,10 @@ fn check_text(kind: &FieldKind, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Returns `Ok(Some(problem))` for a problem with the object itself and
-/// `Err` for a problem inside it, which already names its own path.
 fn check_object(
     path: &str,
     kind: &FieldKind,
-    object: &Map<String, Value>,
+    object: &[(String, Json)],
 ) -> Result<Option<String>, ValidationError> {
     match *kind {
         FieldKind::Object {
@@ -238,7 +268,7 @@ fn check_object(
             if object.len() > max_keys as usize {
                 return Ok(Some(format!("{} keys", object.len())));
             }
-            let bad = object.iter().find(|(_, value)| !value.is_string());
+            let bad = object.iter().find(|(_, value)| value.as_str().is_none());
             match bad {
                 Some((key, value)) if string_values => Err(ValidationError::new(
                     format!("{path}.{key}"),
@@ -250,7 +280,7 @@ fn check_object(
             }
         }
         FieldKind::Record { fields, strict } => {
-            validate_object(fields, object, strict, &format!("{path}."))?;
+            validate_object(fields, object, strict, &(path.to_string() + "."))?;
             Ok(None)
         }
         _ => Ok(None),
@@ -265,26 +295,64 @@ fn check_object(
 pub fn validate_query_value(field: &Field, text: &str) -> Result<(), ValidationError> {
     let value = match field.kind {
         FieldKind::Integer { .. } | FieldKind::IntegerOrZero { .. } => match text.parse::<i64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => Value::String(text.to_string()),
+            Ok(n) => Json::from(n),
+            Err(_) => Json::from(text),
         },
-        FieldKind::Bool if text == "true" || text == "false" => Value::Bool(text == "true"),
-        _ => Value::String(text.to_string()),
+        FieldKind::Bool if text == "true" || text == "false" => Json::Bool(text == "true"),
+        _ => Json::from(text),
     };
     validate_value(field.name, &field.kind, &value)
 }
 
-/// Reads an integer, accepting floats with no fractional part. The result is
-/// an `i128` so that any JSON integer, even one above `i64::MAX`, can be
-/// compared with a range and shown in an error.
-fn as_integer(value: &Value) -> Option<i128> {
-    if let Some(n) = value.as_i64() {
-        return Some(n.into());
+/// Reads a JSON number as an integer when its value is whole, such as `5`,
+/// `5.0` (as JavaScript may write it) or `2.5e1`, working on the number's
+/// text so that no float parsing is compiled in.
+///
+/// Returns `None` for a fraction, for anything that is not a number, and
+/// for a whole number beyond the `i128` range (about 1.7e38). The result is
+/// an `i128` so that any integer a client sends, even one above `i64::MAX`,
+/// can be compared with a range and shown in an error.
+pub(super) fn whole_number(value: &Json) -> Option<i128> {
+    let text = value.as_number()?;
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], unsigned[at + 1..].trim_start_matches('+')),
+        None => (unsigned, "0"),
+    };
+    // An exponent too large for an i64 still decides the outcome: a huge
+    // positive one overflows any non-zero value, a huge negative one leaves
+    // only a fraction.
+    let exponent = exponent
+        .parse::<i64>()
+        .unwrap_or(if exponent.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    if let Some(n) = value.as_u64() {
-        return Some(n.into());
+
+    // Digits at index >= `point` sit after the decimal point once the
+    // exponent is applied, and must all be zero.
+    let point = (whole.len() as i64).saturating_add(exponent);
+    let mut magnitude: i128 = 0;
+    let mut index: i64 = 0;
+    for digit in whole.bytes().chain(fraction.bytes()).map(|b| b - b'0') {
+        if index < point {
+            magnitude = magnitude.checked_mul(10)?.checked_add(digit.into())?;
+        } else if digit != 0 {
+            return None;
+        }
+        index += 1;
     }
-    let float = value.as_f64()?;
-    let whole = float.fract() == 0.0 && float.abs() < 1.0e30;
-    whole.then_some(float as i128)
+    while index < point && magnitude != 0 {
+        magnitude = magnitude.checked_mul(10)?;
+        index += 1;
+    }
+    Some(if negative { -magnitude } else { magnitude })
 }

@@ -1,7 +1,7 @@
 //! Human-readable descriptions of field rules and of rejected values.
 
 use super::{FieldKind, MAX_SCREENSHOT_CHARS, MAX_URL_CHARS, MIN_SCREENSHOT_CHARS};
-use serde_json::Value;
+use crate::json::Json;
 
 /// Describes what `kind` accepts, for the `allowed` part of an error.
 pub fn describe(kind: &FieldKind) -> String {
@@ -54,8 +54,7 @@ pub fn describe(kind: &FieldKind) -> String {
             format!("an object of at most {max_keys} keys{values}")
         }
         FieldKind::Record { fields, .. } => {
-            let names: Vec<&str> = fields.iter().map(|field| field.name).collect();
-            format!("an object with the fields {}", names.join(", "))
+            "an object with the fields ".to_string() + &super::check::field_names(fields)
         }
         FieldKind::Array { max_items, item } => {
             format!(
@@ -87,30 +86,31 @@ pub(super) fn expected_type(kind: &FieldKind) -> &'static str {
     }
 }
 
-pub(super) fn wrong_type(expected: &str, value: &Value) -> String {
-    let actual = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+pub(super) fn wrong_type(expected: &str, value: &Json) -> String {
+    let article = match value {
+        Json::Null => "",
+        Json::Array(_) | Json::Object(_) => "an ",
+        _ => "a ",
     };
-    format!("expected {expected}, got {actual}")
+    format!("expected {expected}, got {article}{}", value.type_name())
 }
 
 /// Renders a value briefly and safely for an error message: strings are
 /// quoted and cut after 40 characters, arrays and objects show their size.
-pub fn render_value(value: &Value) -> String {
+pub fn render_value(value: &Json) -> String {
     const MAX_CHARS: usize = 40;
     match value {
-        Value::String(text) if text.chars().count() > MAX_CHARS => {
+        Json::String(text) if text.chars().count() > MAX_CHARS => {
             let head: String = text.chars().take(MAX_CHARS).collect();
             format!("{head:?}…")
         }
-        Value::String(text) => format!("{text:?}"),
-        Value::Array(items) => format!("an array of {} items", items.len()),
-        Value::Object(object) => format!("an object of {} keys", object.len()),
+        Json::String(text) => format!("{text:?}"),
+        Json::Array(items) => format!("an array of {} items", items.len()),
+        Json::Object(members) => format!("an object of {} keys", members.len()),
+        Json::Number(text) if text.chars().count() > MAX_CHARS => {
+            let head: String = text.chars().take(MAX_CHARS).collect();
+            head + "…"
+        }
         other => other.to_string(),
     }
 }
