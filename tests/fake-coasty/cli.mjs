@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts the fake Coasty API and prints its base URL and keys.
 // Usage: node tests/fake-coasty/cli.mjs [--port N] [--step-delay-ms N] [--quiet]
-// Request and webhook logs go to stderr; SIGINT or SIGTERM closes the server.
+// Request and webhook logs go to stderr. SIGINT or SIGTERM closes the server.
 
 import process from "node:process";
 
@@ -15,7 +15,9 @@ const USAGE = `Usage: node tests/fake-coasty/cli.mjs [--port N] [--step-delay-ms
 function readInteger(name, text, min, max) {
   const value = /^\d+$/.test(text ?? "") ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
-    process.stderr.write(`error: ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text ?? "")}\n${USAGE}\n`);
+    process.stderr.write(
+      `error: ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text ?? "")}\n${USAGE}\n`,
+    );
     process.exit(2);
   }
   return value;
@@ -54,7 +56,9 @@ try {
   });
 } catch (error) {
   const hint = error.code === "EADDRINUSE" ? "; pass --port with a free port, or --port 0" : "";
-  process.stderr.write(`error: cannot start the fake Coasty API on port ${options.port}: ${error.message}${hint}\n`);
+  process.stderr.write(
+    `error: cannot start the fake Coasty API on port ${options.port}: ${error.message}${hint}\n`,
+  );
   process.exit(1);
 }
 

@@ -14,7 +14,10 @@ async function startCli(args) {
   let stdout = "";
   child.stdout.setEncoding("utf8");
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI printed only ${JSON.stringify(stdout)}`)), 5000);
+    const timer = setTimeout(
+      () => reject(new Error(`CLI printed only ${JSON.stringify(stdout)}`)),
+      5000,
+    );
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
       if (stdout.split("\n").length > 4) {
@@ -35,13 +38,22 @@ test("cli prints the base URL and keys, then stops on SIGTERM", async () => {
     assert.equal(lines[0], `fake Coasty API listening on ${baseUrl}`);
     assert.equal(lines[1], `COASTY_BASE_URL=${baseUrl}`);
     assert.match(lines[2], /^COASTY_API_KEY=sk-coasty-live-[0-9a-f]{48}$/);
-    assert.match(lines[3], /^test key: sk-coasty-test-[0-9a-f]{48} {3}read-only key: sk-coasty-live-[0-9a-f]{48}$/);
+    assert.match(
+      lines[3],
+      /^test key: sk-coasty-test-[0-9a-f]{48} {3}read-only key: sk-coasty-live-[0-9a-f]{48}$/,
+    );
 
     const liveKey = lines[2].slice("COASTY_API_KEY=".length);
-    const response = await fetch(`${baseUrl}/usage`, { headers: { Authorization: `Bearer ${liveKey}` } });
+    const response = await fetch(`${baseUrl}/usage`, {
+      headers: { Authorization: `Bearer ${liveKey}` },
+    });
     assert.equal(response.status, 200);
     const readOnlyKey = lines[3].split("read-only key: ")[1];
-    const denied = await fetch(`${baseUrl}/runs`, { method: "POST", headers: { "X-API-Key": readOnlyKey }, body: "{}" });
+    const denied = await fetch(`${baseUrl}/runs`, {
+      method: "POST",
+      headers: { "X-API-Key": readOnlyKey },
+      body: "{}",
+    });
     assert.equal(denied.status, 403);
   } finally {
     child.kill("SIGTERM");
@@ -51,7 +63,9 @@ test("cli prints the base URL and keys, then stops on SIGTERM", async () => {
 });
 
 test("cli rejects a bad port", async () => {
-  const child = spawn(process.execPath, [CLI, "--port", "http"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "--port", "http"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk) => {

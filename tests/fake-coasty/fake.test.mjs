@@ -106,7 +106,10 @@ describe("scopes", () => {
   });
 
   test("scope is checked before the body", async () => {
-    const response = await call(fake, "POST", "/runs", { key: fake.keys.noScopes, body: "{not json" });
+    const response = await call(fake, "POST", "/runs", {
+      key: fake.keys.noScopes,
+      body: "{not json",
+    });
     assert.equal(response.status, 403);
   });
 
@@ -117,7 +120,10 @@ describe("scopes", () => {
   });
 
   test("createKey rejects unknown scopes", () => {
-    assert.throws(() => fake.createKey({ kind: "live", scopes: ["runs:admin"] }), /unknown scope "runs:admin"/);
+    assert.throws(
+      () => fake.createKey({ kind: "live", scopes: ["runs:admin"] }),
+      /unknown scope "runs:admin"/,
+    );
   });
 });
 
@@ -148,7 +154,7 @@ describe("error envelope", () => {
   });
 
   test("invalid JSON is a 422", async () => {
-    const response = await call(fake, "POST", "/runs", { body: "{\"task\": " });
+    const response = await call(fake, "POST", "/runs", { body: '{"task": ' });
     assert.equal(response.status, 422);
     assert.equal(response.body.error.details[0].type, "json_invalid");
   });
@@ -158,15 +164,45 @@ describe("run creation validation", () => {
   const cases = [
     ["unknown field", { ...RUN, state: "x" }, ["body", "state"], "extra_forbidden"],
     ["empty task", { ...RUN, task: "" }, ["body", "task"], "string_length"],
-    ["long machine id", { ...RUN, machine_id: "m".repeat(129) }, ["body", "machine_id"], "string_length"],
+    [
+      "long machine id",
+      { ...RUN, machine_id: "m".repeat(129) },
+      ["body", "machine_id"],
+      "string_length",
+    ],
     ["bad cua_version", { ...RUN, cua_version: "latest" }, ["body", "cua_version"], "enum"],
     ["zero max_steps", { ...RUN, max_steps: 0 }, ["body", "max_steps"], "number_range"],
     ["fractional max_steps", { ...RUN, max_steps: 1.5 }, ["body", "max_steps"], "int_type"],
-    ["bad on_awaiting_human", { ...RUN, on_awaiting_human: "wait" }, ["body", "on_awaiting_human"], "enum"],
-    ["remote webhook", { ...RUN, webhook_url: "https://example.com/hook" }, ["body", "webhook_url"], "value_error"],
-    ["webhook with userinfo", { ...RUN, webhook_url: "http://user:pw@127.0.0.1/h" }, ["body", "webhook_url"], "value_error"],
-    ["too much metadata", { ...RUN, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, ["body", "metadata"], "too_many_keys"],
-    ["api_key in llm", { ...RUN, llm: { provider: "openai", api_key: "sk-secret-value-123" } }, ["body", "llm", "api_key"], "extra_forbidden"],
+    [
+      "bad on_awaiting_human",
+      { ...RUN, on_awaiting_human: "wait" },
+      ["body", "on_awaiting_human"],
+      "enum",
+    ],
+    [
+      "remote webhook",
+      { ...RUN, webhook_url: "https://example.com/hook" },
+      ["body", "webhook_url"],
+      "value_error",
+    ],
+    [
+      "webhook with userinfo",
+      { ...RUN, webhook_url: "http://user:pw@127.0.0.1/h" },
+      ["body", "webhook_url"],
+      "value_error",
+    ],
+    [
+      "too much metadata",
+      { ...RUN, metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) },
+      ["body", "metadata"],
+      "too_many_keys",
+    ],
+    [
+      "api_key in llm",
+      { ...RUN, llm: { provider: "openai", api_key: "sk-secret-value-123" } },
+      ["body", "llm", "api_key"],
+      "extra_forbidden",
+    ],
   ];
   for (const [name, body, loc, type] of cases) {
     test(`rejects ${name}`, async () => {
@@ -179,14 +215,19 @@ describe("run creation validation", () => {
   }
 
   test("clamps max_steps and deadline_seconds", async () => {
-    const response = await call(fake, "POST", "/runs", { body: { ...RUN, max_steps: 5000, deadline_seconds: 100_000 } });
+    const response = await call(fake, "POST", "/runs", {
+      body: { ...RUN, max_steps: 5000, deadline_seconds: 100_000 },
+    });
     assert.equal(response.status, 200);
     assert.equal(response.body.max_steps, 1000);
   });
 
   test("v4 needs the professional tier", async () => {
     const key = fake.createKey({ kind: "live", scopes: ["runs:write"], tier: "starter" });
-    const response = await call(fake, "POST", "/runs", { key, body: { ...RUN, cua_version: "v4" } });
+    const response = await call(fake, "POST", "/runs", {
+      key,
+      body: { ...RUN, cua_version: "v4" },
+    });
     assert.equal(response.status, 400);
     assert.equal(response.body.error.code, "FEATURE_NOT_AVAILABLE");
   });
@@ -235,7 +276,11 @@ describe("wallet", () => {
 
 describe("rate limit", () => {
   test("a key over its limit gets 429 with Retry-After", async () => {
-    const key = fake.createKey({ kind: "live", scopes: ["runs:read"], rateLimit: { limit: 2, windowSeconds: 60 } });
+    const key = fake.createKey({
+      kind: "live",
+      scopes: ["runs:read"],
+      rateLimit: { limit: 2, windowSeconds: 60 },
+    });
     const first = await call(fake, "GET", "/runs", { key });
     await call(fake, "GET", "/runs", { key });
     const third = await call(fake, "GET", "/runs", { key });

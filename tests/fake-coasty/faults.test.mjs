@@ -186,8 +186,13 @@ describe("faults", () => {
     fake.injectFault({ match: { path: "/v1/runs" }, kind: "cut_stream", afterEvents: 3 });
     const cut = await readEventStream(fake, `/runs/${created.id}/events`);
     assert.equal(cut.failed, true);
-    assert.deepEqual(cut.events.map((event) => event.id), [1, 2, 3]);
-    const rest = await readEventStream(fake, `/runs/${created.id}/events`, { headers: { "Last-Event-ID": "3" } });
+    assert.deepEqual(
+      cut.events.map((event) => event.id),
+      [1, 2, 3],
+    );
+    const rest = await readEventStream(fake, `/runs/${created.id}/events`, {
+      headers: { "Last-Event-ID": "3" },
+    });
     assert.equal(rest.failed, false);
     assert.equal(rest.events[0].id, 4);
     assert.equal(rest.events.at(-1).event, "done");
@@ -220,7 +225,11 @@ describe("control endpoints", () => {
     });
 
   test("faults can be injected and cleared over HTTP", async () => {
-    const added = await control("POST", "faults", { match: { path: "/v1/runs" }, kind: "status", status: 503 });
+    const added = await control("POST", "faults", {
+      match: { path: "/v1/runs" },
+      kind: "status",
+      status: 503,
+    });
     assert.equal(added.status, 200);
     assert.equal((await added.json()).pending_faults, 1);
     const cleared = await control("DELETE", "faults");
@@ -239,7 +248,9 @@ describe("control endpoints", () => {
     assert.deepEqual(await set.json(), { wallet: 77 });
     const state = await (await control("GET", "state")).json();
     assert.equal(state.wallet, 77);
-    assert.ok(Array.isArray(state.runs) && Array.isArray(state.charges) && Array.isArray(state.deliveries));
+    assert.ok(
+      Array.isArray(state.runs) && Array.isArray(state.charges) && Array.isArray(state.deliveries),
+    );
     const bad = await control("POST", "wallet", { credits: "lots" });
     assert.equal(bad.status, 422);
   });

@@ -39,7 +39,10 @@ describe("run lifecycle", () => {
     assert.equal(fetched.body.result.passed, true);
     assert.ok(fetched.body.started_at !== null && fetched.body.finished_at !== null);
     const charges = fake.charges().filter((charge) => charge.runId === created.id);
-    assert.deepEqual(charges.map((charge) => charge.credits), [5, 5, 5]);
+    assert.deepEqual(
+      charges.map((charge) => charge.credits),
+      [5, 5, 5],
+    );
     assert.equal(fake.wallet(), 10_000 - 15);
   });
 
@@ -52,7 +55,13 @@ describe("run lifecycle", () => {
   test("v1 steps cost 8 credits", async () => {
     const created = await createRun({ ...RUN, cua_version: "v1", max_steps: 1 });
     await waitForRunStatus(fake, created.id, "succeeded");
-    assert.deepEqual(fake.charges().filter((charge) => charge.runId === created.id).map((charge) => charge.credits), [8]);
+    assert.deepEqual(
+      fake
+        .charges()
+        .filter((charge) => charge.runId === created.id)
+        .map((charge) => charge.credits),
+      [8],
+    );
   });
 
   test("fail marker ends the run failed", async () => {
@@ -85,7 +94,10 @@ describe("run lifecycle", () => {
     assert.ok(bad.body.error.valid_options.includes("timed_out"));
     const zero = await call(fake, "GET", "/runs?limit=0");
     assert.equal(zero.body.error.code, "INVALID_LIMIT");
-    assert.deepEqual([zero.body.error.actual, zero.body.error.min, zero.body.error.max], [0, 1, 200]);
+    assert.deepEqual(
+      [zero.body.error.actual, zero.body.error.min, zero.body.error.max],
+      [0, 1, 200],
+    );
     await call(fake, "POST", `/runs/${created.id}/cancel`);
   });
 });
@@ -98,7 +110,9 @@ describe("cancel and resume", () => {
     assert.equal(typeof paused.awaiting_human_reason, "string");
     assert.ok(paused.awaiting_human_since !== null);
 
-    const resumed = await call(fake, "POST", `/runs/${created.id}/resume`, { body: { note: "captcha solved" } });
+    const resumed = await call(fake, "POST", `/runs/${created.id}/resume`, {
+      body: { note: "captcha solved" },
+    });
     assert.equal(resumed.status, 200);
     assert.equal(resumed.body.status, "running");
     await waitForRunStatus(fake, created.id, "succeeded");
@@ -120,15 +134,25 @@ describe("cancel and resume", () => {
   test("resume rejects unknown body fields", async () => {
     const created = await createRun({ ...RUN, task: "[awaiting_human]" });
     await waitForRunStatus(fake, created.id, "awaiting_human");
-    const response = await call(fake, "POST", `/runs/${created.id}/resume`, { body: { human_response: "ok" } });
+    const response = await call(fake, "POST", `/runs/${created.id}/resume`, {
+      body: { human_response: "ok" },
+    });
     assert.equal(response.status, 422);
     assert.deepEqual(response.body.error.details[0].loc, ["body", "human_response"]);
     await call(fake, "POST", `/runs/${created.id}/cancel`);
   });
 
   test("on_awaiting_human fail and cancel end the run", async () => {
-    const failing = await createRun({ ...RUN, task: "[awaiting_human]", on_awaiting_human: "fail" });
-    const cancelling = await createRun({ ...RUN, task: "[awaiting_human]", on_awaiting_human: "cancel" });
+    const failing = await createRun({
+      ...RUN,
+      task: "[awaiting_human]",
+      on_awaiting_human: "fail",
+    });
+    const cancelling = await createRun({
+      ...RUN,
+      task: "[awaiting_human]",
+      on_awaiting_human: "cancel",
+    });
     assert.equal((await waitForRunStatus(fake, failing.id, "failed")).error.code, "AWAITING_HUMAN");
     await waitForRunStatus(fake, cancelling.id, "cancelled");
   });
@@ -162,16 +186,30 @@ describe("event stream", () => {
     assert.ok(stream.comments >= 1, "expected a ': keepalive' comment");
     assert.match(stream.text, /^: keepalive$/m);
     const ids = stream.events.map((event) => event.id);
-    assert.deepEqual(ids, ids.map((_, index) => index + 1));
+    assert.deepEqual(
+      ids,
+      ids.map((_, index) => index + 1),
+    );
     const types = new Set(stream.events.map((event) => event.event));
     for (const type of ["status", "text", "tool_call", "tool_result", "step", "billing", "done"]) {
       assert.ok(types.has(type), `missing ${type} event`);
     }
     assert.equal(stream.events.at(-1).event, "done");
     assert.equal(stream.events.at(-1).data.status, "succeeded");
-    assert.ok(stream.events.some((event) => event.dataLineCount > 1), "expected a multi-line data event");
-    assert.deepEqual(stream.events.filter((event) => event.event === "step").map((event) => event.data.steps_completed), [1, 2, 3]);
-    assert.deepEqual(stream.events.findLast((event) => event.event === "billing").data, { credits_charged: 15, cost_cents: 15 });
+    assert.ok(
+      stream.events.some((event) => event.dataLineCount > 1),
+      "expected a multi-line data event",
+    );
+    assert.deepEqual(
+      stream.events
+        .filter((event) => event.event === "step")
+        .map((event) => event.data.steps_completed),
+      [1, 2, 3],
+    );
+    assert.deepEqual(stream.events.findLast((event) => event.event === "billing").data, {
+      credits_charged: 15,
+      cost_cents: 15,
+    });
   });
 
   test("live stream receives events as they happen", async () => {
@@ -188,18 +226,25 @@ describe("event stream", () => {
     const created = await createRun();
     await waitForRunStatus(fake, created.id, "succeeded");
     const full = await readEventStream(fake, `/runs/${created.id}/events`);
-    const byHeader = await readEventStream(fake, `/runs/${created.id}/events`, { headers: { "Last-Event-ID": "5" } });
+    const byHeader = await readEventStream(fake, `/runs/${created.id}/events`, {
+      headers: { "Last-Event-ID": "5" },
+    });
     const byQuery = await readEventStream(fake, `/runs/${created.id}/events?after=7`);
     assert.deepEqual(byHeader.events, full.events.slice(5));
     assert.deepEqual(byQuery.events, full.events.slice(7));
-    const pastEnd = await readEventStream(fake, `/runs/${created.id}/events?after=${full.events.length}`);
+    const pastEnd = await readEventStream(
+      fake,
+      `/runs/${created.id}/events?after=${full.events.length}`,
+    );
     assert.deepEqual(pastEnd.events, []);
   });
 
   test("Last-Event-ID wins over after", async () => {
     const created = await createRun();
     await waitForRunStatus(fake, created.id, "succeeded");
-    const stream = await readEventStream(fake, `/runs/${created.id}/events?after=2`, { headers: { "Last-Event-ID": "9" } });
+    const stream = await readEventStream(fake, `/runs/${created.id}/events?after=2`, {
+      headers: { "Last-Event-ID": "9" },
+    });
     assert.equal(stream.events[0].id, 10);
   });
 
@@ -227,7 +272,7 @@ describe("event stream", () => {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let text = "";
-    // One comment opens the stream; more arrive every keepaliveMs (20 ms here).
+    // One comment opens the stream, and more arrive every keepaliveMs (20 ms here).
     while ((text.match(/^: keepalive$/gm) ?? []).length < 3) {
       const { value, done } = await reader.read();
       assert.equal(done, false, "the stream ended early");

@@ -1,5 +1,5 @@
 // A local fake of the Coasty computer-use API for tests and development.
-// Plain Node.js (node:http, node:crypto); it listens on loopback only and
+// Plain Node.js (node:http, node:crypto). It listens on loopback only and
 // sends webhooks to loopback hosts only.
 
 import http from "node:http";
@@ -14,9 +14,11 @@ import { Store } from "./lib/store.mjs";
 import { publicWorkflowRun } from "./lib/workflow-lifecycle.mjs";
 import { accountRoutes } from "./routes/account.mjs";
 import { inferenceRoutes } from "./routes/inference.mjs";
+import { machineCommandRoutes } from "./routes/machine-actions.mjs";
 import { machineRoutes } from "./routes/machines.mjs";
 import { runRoutes } from "./routes/runs.mjs";
 import { scheduleRoutes } from "./routes/schedules.mjs";
+import { triggerRoutes } from "./routes/triggers.mjs";
 import { workflowRoutes } from "./routes/workflows.mjs";
 
 const LOOPBACK_HOSTS = ["127.0.0.1", "::1", "localhost"];
@@ -25,7 +27,11 @@ const HEALTH_ROUTE = {
   method: "GET",
   path: "/health",
   auth: false,
-  handler: (ctx) => ({ status: 200, body: { status: "ok", request_id: ctx.requestId }, headers: {} }),
+  handler: (ctx) => ({
+    status: 200,
+    body: { status: "ok", request_id: ctx.requestId },
+    headers: {},
+  }),
 };
 
 function checkOptions({ port, host, stepDelayMs, keepaliveMs, log }) {
@@ -33,9 +39,14 @@ function checkOptions({ port, host, stepDelayMs, keepaliveMs, log }) {
     throw new TypeError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   }
   if (!LOOPBACK_HOSTS.includes(host)) {
-    throw new TypeError(`host must be one of ${LOOPBACK_HOSTS.join(", ")}, got ${JSON.stringify(host)}`);
+    throw new TypeError(
+      `host must be one of ${LOOPBACK_HOSTS.join(", ")}, got ${JSON.stringify(host)}`,
+    );
   }
-  for (const [name, value] of [["stepDelayMs", stepDelayMs], ["keepaliveMs", keepaliveMs]]) {
+  for (const [name, value] of [
+    ["stepDelayMs", stepDelayMs],
+    ["keepaliveMs", keepaliveMs],
+  ]) {
     if (!Number.isInteger(value) || value < 0) {
       throw new TypeError(`${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
     }
@@ -61,7 +72,7 @@ function listen(server, port, host) {
  * Options: `port` (0 picks a free port), `host` (a loopback address),
  * `stepDelayMs` (time between run lifecycle steps, default 20),
  * `keepaliveMs` (interval of SSE keepalive comments, default 1000) and
- * `log` (receives one line per request, fault and webhook; never secrets).
+ * `log` (receives one line per request, fault and webhook, never a secret).
  * Resolves to the FakeCoasty handle described in README.md.
  */
 export async function startFakeCoasty(options = {}) {
@@ -82,20 +93,28 @@ export async function startFakeCoasty(options = {}) {
     ...inferenceRoutes,
     ...accountRoutes,
     ...machineRoutes,
+    ...machineCommandRoutes,
     ...workflowRoutes,
     ...scheduleRoutes,
+    ...triggerRoutes,
   ]);
 
   const createKey = (spec = {}) => store.keys.create(spec).raw;
   const keys = {
     live: createKey({ kind: "live", scopes: BUILTIN_SCOPES, name: "built-in live key" }),
     test: createKey({ kind: "test", scopes: BUILTIN_SCOPES, name: "built-in test key" }),
-    readOnly: createKey({ kind: "live", scopes: ["runs:read", "usage"], name: "built-in read-only key" }),
+    readOnly: createKey({
+      kind: "live",
+      scopes: ["runs:read", "usage"],
+      name: "built-in read-only key",
+    }),
     noScopes: createKey({ kind: "live", scopes: [], name: "built-in key without scopes" }),
   };
 
   let control = () => {};
-  const server = http.createServer(createRequestHandler(store, router, faults, (...args) => control(...args)));
+  const server = http.createServer(
+    createRequestHandler(store, router, faults, (...args) => control(...args)),
+  );
   const port = await listen(server, settings.port, settings.host);
   const hostInUrl = settings.host === "::1" ? "[::1]" : settings.host;
   const baseUrl = `http://${hostInUrl}:${port}/v1`;
@@ -110,7 +129,9 @@ export async function startFakeCoasty(options = {}) {
     createKey,
     setWallet(credits) {
       if (!Number.isInteger(credits) || credits < 0) {
-        throw new TypeError(`credits must be a non-negative integer, got ${JSON.stringify(credits)}`);
+        throw new TypeError(
+          `credits must be a non-negative integer, got ${JSON.stringify(credits)}`,
+        );
       }
       store.walletCredits = credits;
     },
@@ -132,7 +153,9 @@ export async function startFakeCoasty(options = {}) {
     close() {
       if (closing === undefined) {
         store.close();
-        closing = new Promise((resolve) => server.close(() => resolve()));
+        closing = new Promise((resolve) => server.close(() => resolve())).then(() => {
+          settings.log(`fake Coasty API on ${baseUrl} closed`);
+        });
         server.closeAllConnections();
       }
       return closing;

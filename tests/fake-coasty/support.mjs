@@ -3,19 +3,25 @@
 
 import http from "node:http";
 
-/** Sends a JSON request with an API key; resolves to `{status, headers, body, text}`. */
+/**
+ * Sends a request with an API key (`key: null` sends none). An object body is
+ * sent as JSON and a string body as is. Resolves to `{status, headers, body,
+ * text}`, where `body` is the parsed JSON or null.
+ */
 export async function call(fake, method, path, { key = fake.keys.live, body, headers = {} } = {}) {
   const requestHeaders = { ...headers };
   if (key !== null) {
     requestHeaders["X-API-Key"] = key;
   }
+  let payload;
   if (body !== undefined) {
     requestHeaders["Content-Type"] = "application/json";
+    payload = typeof body === "string" ? body : JSON.stringify(body);
   }
   const response = await fetch(`${fake.baseUrl}${path}`, {
     method,
     headers: requestHeaders,
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    body: payload,
   });
   const text = await response.text();
   let parsed = null;
@@ -27,8 +33,11 @@ export async function call(fake, method, path, { key = fake.keys.live, body, hea
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-/** Parses SSE text into `{events: [{id, event, data}], comments}`; data is JSON-decoded. */
-export function parseSse(text) {
+/**
+ * Parses SSE text into `{events, comments}`. Each event is `{id, event, data,
+ * dataLineCount}` with `data` JSON-decoded from its joined `data:` lines.
+ */
+function parseSse(text) {
   const events = [];
   let comments = 0;
   for (const block of text.split("\n\n")) {
@@ -107,7 +116,7 @@ export function waitForRunStatus(fake, runId, status) {
 }
 
 /**
- * Starts a webhook receiver on 127.0.0.1 that answers `statusCode` and
+ * Starts a webhook receiver on 127.0.0.1 that responds with `statusCode` and
  * records `{headers, body}` with the raw body text.
  */
 export async function startReceiver(statusCode = 200) {
@@ -124,9 +133,10 @@ export async function startReceiver(statusCode = 200) {
   return {
     url: `http://127.0.0.1:${server.address().port}/hook`,
     received,
-    close: () => new Promise((resolve) => {
-      server.close(resolve);
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

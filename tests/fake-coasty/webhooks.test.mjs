@@ -24,14 +24,18 @@ after(async () => {
 /** Verifies `t=<unix>,v1=<hex>` the way a consumer would, with node:crypto only. */
 function verify(header, secret, rawBody) {
   const items = Object.fromEntries(header.split(",").map((item) => item.trim().split("=")));
-  const expected = createHmac("sha256", Buffer.from(secret, "utf8")).update(`${items.t}.${rawBody}`).digest();
+  const expected = createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(`${items.t}.${rawBody}`)
+    .digest();
   const given = Buffer.from(items.v1, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 describe("run webhooks", () => {
   test("signed deliveries for awaiting_human and succeeded", async () => {
-    const created = await call(fake, "POST", "/runs", { body: { ...RUN, webhook_url: receiver.url } });
+    const created = await call(fake, "POST", "/runs", {
+      body: { ...RUN, webhook_url: receiver.url },
+    });
     assert.equal(created.status, 200);
     const secret = created.body.webhook_secret;
     assert.match(secret, /^whsec_[0-9a-f]+$/);
@@ -53,7 +57,10 @@ describe("run webhooks", () => {
       assert.ok(Math.abs(Date.now() / 1000 - t) < 60, "timestamp is current");
     }
     const payloads = receiver.received.map((delivery) => JSON.parse(delivery.body));
-    assert.deepEqual(payloads.map((payload) => payload.event), ["run.awaiting_human", "run.succeeded"]);
+    assert.deepEqual(
+      payloads.map((payload) => payload.event),
+      ["run.awaiting_human", "run.succeeded"],
+    );
     assert.equal(payloads[0].run_id, runId);
     assert.equal(payloads[0].status, "awaiting_human");
     assert.equal(typeof payloads[0].awaiting_human_reason, "string");
@@ -66,20 +73,28 @@ describe("run webhooks", () => {
       const recorded = fake.deliveries().filter((delivery) => delivery.runId === runId);
       return recorded.length === 2 && recorded;
     }, "both deliveries to be recorded");
-    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]), [
-      ["run.awaiting_human", 200],
-      ["run.succeeded", 200],
-    ]);
+    assert.deepEqual(
+      deliveries.map((delivery) => [delivery.event, delivery.status]),
+      [
+        ["run.awaiting_human", 200],
+        ["run.succeeded", 200],
+      ],
+    );
     const fetched = await call(fake, "GET", `/runs/${runId}`);
     assert.equal(fetched.body.webhook_secret, null);
   });
 
   test("cancel sends run.cancelled", async () => {
-    const created = await call(fake, "POST", "/runs", { body: { ...RUN, webhook_url: receiver.url } });
+    const created = await call(fake, "POST", "/runs", {
+      body: { ...RUN, webhook_url: receiver.url },
+    });
     await waitForRunStatus(fake, created.body.id, "awaiting_human");
     await call(fake, "POST", `/runs/${created.body.id}/cancel`);
     const delivery = await waitFor(
-      () => fake.deliveries().find((item) => item.runId === created.body.id && item.event === "run.cancelled"),
+      () =>
+        fake
+          .deliveries()
+          .find((item) => item.runId === created.body.id && item.event === "run.cancelled"),
       "the cancelled delivery",
     );
     assert.equal(delivery.status, 200);
@@ -87,21 +102,36 @@ describe("run webhooks", () => {
 
   test("receiver errors and refused connections are recorded", async () => {
     const failing = await startReceiver(500);
-    const first = await call(fake, "POST", "/runs", { body: { machine_id: "m", task: "x", max_steps: 1, webhook_url: failing.url } });
-    await waitFor(() => fake.deliveries().find((item) => item.runId === first.body.id), "the 500 delivery");
+    const first = await call(fake, "POST", "/runs", {
+      body: { machine_id: "m", task: "x", max_steps: 1, webhook_url: failing.url },
+    });
+    await waitFor(
+      () => fake.deliveries().find((item) => item.runId === first.body.id),
+      "the 500 delivery",
+    );
     assert.equal(fake.deliveries().find((item) => item.runId === first.body.id).status, 500);
     await failing.close();
 
     // The receiver is closed now, so its port refuses connections.
     const unreachable = failing.url;
-    const second = await call(fake, "POST", "/runs", { body: { machine_id: "m", task: "x", max_steps: 1, webhook_url: unreachable } });
-    const record = await waitFor(() => fake.deliveries().find((item) => item.runId === second.body.id), "the refused delivery");
+    const second = await call(fake, "POST", "/runs", {
+      body: { machine_id: "m", task: "x", max_steps: 1, webhook_url: unreachable },
+    });
+    const record = await waitFor(
+      () => fake.deliveries().find((item) => item.runId === second.body.id),
+      "the refused delivery",
+    );
     assert.equal(record.status, null);
     assert.match(record.error, /ECONNREFUSED/);
   });
 
   test("non-loopback webhook hosts are rejected", async () => {
-    for (const url of ["https://example.com/h", "http://10.0.0.1/h", "ftp://127.0.0.1/h", "not a url"]) {
+    for (const url of [
+      "https://example.com/h",
+      "http://10.0.0.1/h",
+      "ftp://127.0.0.1/h",
+      "not a url",
+    ]) {
       const response = await call(fake, "POST", "/runs", { body: { ...RUN, webhook_url: url } });
       assert.equal(response.status, 422, url);
       assert.deepEqual(response.body.error.details[0].loc, ["body", "webhook_url"]);

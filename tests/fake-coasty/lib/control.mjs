@@ -1,5 +1,6 @@
 // Control endpoints under /__fake/ for tests that run in another process
-// (a workerd demo, a shell script). No API key; loopback clients only.
+// (a workerd demo, a shell script). They need no API key and serve
+// loopback clients only.
 
 import { ApiError, errorResponse } from "./errors.mjs";
 import { newRequestId } from "./util.mjs";
@@ -21,7 +22,7 @@ function invalid(message) {
 
 /**
  * Returns the handler of `/__fake/` requests. `fake` is the FakeCoasty
- * object, whose methods do the work; `log` receives unexpected failures.
+ * object, whose methods do the work, and `log` receives unexpected failures.
  */
 export function createControlHandler(fake, log) {
   const routes = {
@@ -69,9 +70,10 @@ export function createControlHandler(fake, log) {
       if (!(error instanceof ApiError)) {
         log(`control request ${method} ${path} failed (${requestId}): ${error.stack}`);
       }
-      const response = error instanceof ApiError
-        ? errorResponse(error, requestId)
-        : errorResponse(new ApiError("INTERNAL_ERROR", error.message), requestId);
+      const response =
+        error instanceof ApiError
+          ? errorResponse(error, requestId)
+          : errorResponse(new ApiError("INTERNAL_ERROR", error.message), requestId);
       status = response.status;
       result = response.body;
       Object.assign(headers, response.headers);

@@ -13,7 +13,7 @@ const CATALOG = {
   INVALID_STATUS_FILTER: [400, "validation_error"],
   FEATURE_NOT_AVAILABLE: [400, "validation_error"],
   EMPTY_UPDATE: [400, "validation_error"],
-  // NOTE: the reference names LLM_KEY_NOT_CONFIGURED without a status; 400 is a guess.
+  // The API documents LLM_KEY_NOT_CONFIGURED without an HTTP status, so 400 is a guess.
   LLM_KEY_NOT_CONFIGURED: [400, "validation_error"],
   NOT_FOUND: [404, "not_found_error"],
   MACHINE_NOT_FOUND: [404, "not_found_error"],
@@ -28,7 +28,7 @@ const CATALOG = {
   IDEMPOTENCY_IN_FLIGHT: [409, "state_error"],
   GUARD_EXCEEDED: [409, "state_error"],
   CONFLICT: [409, "state_error"],
-  // NOTE: the reference gives no status for SCHEDULE_INACTIVE; 409 is a guess.
+  // The API documents SCHEDULE_INACTIVE without an HTTP status, so 409 is a guess.
   SCHEDULE_INACTIVE: [409, "state_error"],
   PAYLOAD_TOO_LARGE: [413, "validation_error"],
   VALIDATION_ERROR: [422, "validation_error"],
@@ -43,20 +43,17 @@ const CATALOG = {
 };
 
 const SUGGESTIONS = {
-  INVALID_API_KEY:
-    "Send the key as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.",
+  INVALID_API_KEY: "Send the key as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.",
   INSUFFICIENT_SCOPE: "Create a key that has the required scope.",
   INSUFFICIENT_CREDITS:
     "Top up the wallet at https://coasty.ai/credits or use a sk-coasty-test- key.",
-  IDEMPOTENCY_KEY_REUSED:
-    "Use a new Idempotency-Key for a request with a different body.",
-  IDEMPOTENCY_IN_FLIGHT:
-    "Retry later with the same Idempotency-Key.",
+  IDEMPOTENCY_KEY_REUSED: "Use a new Idempotency-Key for a request with a different body.",
+  IDEMPOTENCY_IN_FLIGHT: "Retry later with the same Idempotency-Key.",
   RATE_LIMITED: "Wait for the Retry-After seconds, then retry.",
 };
 
 /**
- * API error that a handler throws; the server turns it into the envelope.
+ * API error that a handler throws. The server turns it into the envelope.
  * `extras` are code-specific fields (`required_scope`, `details`, ...).
  */
 export class ApiError extends Error {
@@ -88,8 +85,7 @@ export function validationError(details) {
 export function errorResponse(error, requestId) {
   const status = error.status;
   const type = CATALOG[error.code]?.[1] ?? (status >= 500 ? "server_error" : "client_error");
-  const transient =
-    status === 429 || status >= 500 || error.code === "IDEMPOTENCY_IN_FLIGHT";
+  const transient = status === 429 || status >= 500 || error.code === "IDEMPOTENCY_IN_FLIGHT";
   const body = {
     error: {
       code: error.code,

@@ -32,10 +32,10 @@ function checkCount(fault, field, { required = false, max = Number.MAX_SAFE_INTE
   }
 }
 
-/** Validates a fault object and returns a normalised copy; throws TypeError. */
-export function normalizeFault(fault) {
+/** Validates a fault object and returns a normalised copy, or throws a TypeError. */
+function normalizeFault(fault) {
   if (fault === null || typeof fault !== "object" || Array.isArray(fault)) {
-    fail("expected an object such as {kind: \"drop\"}");
+    fail('expected an object such as {kind: "drop"}');
   }
   if (!KINDS.includes(fault.kind)) {
     fail(`kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(fault.kind)}`);
@@ -45,7 +45,7 @@ export function normalizeFault(fault) {
     fail("match must be an object {method?, path?}");
   }
   if (match.method !== undefined && typeof match.method !== "string") {
-    fail("match.method must be a string such as \"POST\"");
+    fail('match.method must be a string such as "POST"');
   }
   if (match.path !== undefined && (typeof match.path !== "string" || !match.path.startsWith("/"))) {
     fail("match.path must be a path prefix starting with '/'");
@@ -57,7 +57,9 @@ export function normalizeFault(fault) {
   const normalized = { ...fault, match: { ...match }, times };
   if (fault.kind === "status") {
     if (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599) {
-      fail(`status must be an HTTP error status from 400 to 599, got ${JSON.stringify(fault.status)}`);
+      fail(
+        `status must be an HTTP error status from 400 to 599, got ${JSON.stringify(fault.status)}`,
+      );
     }
     normalized.code = fault.code ?? DEFAULT_CODES[fault.status];
     if (typeof normalized.code !== "string") {
@@ -71,7 +73,11 @@ export function normalizeFault(fault) {
     normalized.retryAfter = fault.retryAfter ?? 1;
   } else if (fault.kind === "cut_stream") {
     checkCount(fault, "afterEvents", { required: true });
-  } else if (fault.kind === "drop" && fault.after !== undefined && typeof fault.after !== "boolean") {
+  } else if (
+    fault.kind === "drop" &&
+    fault.after !== undefined &&
+    typeof fault.after !== "boolean"
+  ) {
     fail("after must be a boolean");
   }
   return normalized;
@@ -128,16 +134,13 @@ export class FaultList {
   }
 }
 
-/** Returns the ApiError a `status` or `rate_limit` fault answers with. */
+/** Builds the ApiError sent for a `status` or `rate_limit` fault. */
 export function faultError(fault) {
   if (fault.kind === "rate_limit") {
     return rateLimitedError(fault.retryAfter);
   }
   const extras = fault.retryAfter === undefined ? {} : { retry_after: fault.retryAfter };
-  return new ApiError(
-    fault.code,
-    `Injected fault: ${fault.code} (HTTP ${fault.status}).`,
-    extras,
-    { status: fault.status },
-  );
+  return new ApiError(fault.code, `Injected fault: ${fault.code} (HTTP ${fault.status}).`, extras, {
+    status: fault.status,
+  });
 }

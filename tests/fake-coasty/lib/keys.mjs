@@ -1,27 +1,56 @@
 // API keys: formats, scopes, authentication and per-key rate limits.
 
 import { ApiError } from "./errors.mjs";
-import { nowIso, randomHex } from "./util.mjs";
+import { nowIso, randomHex, sha256Hex } from "./util.mjs";
 
 /** Every scope the API defines. */
 export const ALL_SCOPES = [
-  "predict", "session", "ground", "parse", "keys", "usage",
-  "runs:read", "runs:write", "workflows:read", "workflows:write",
-  "machines:read", "machines:write", "actions:exec", "terminal:exec",
-  "files:read", "files:write", "browser:execute", "snapshots:write",
-  "connection:read", "schedules:read", "schedules:write", "triggers:write",
+  "predict",
+  "session",
+  "ground",
+  "parse",
+  "keys",
+  "usage",
+  "runs:read",
+  "runs:write",
+  "workflows:read",
+  "workflows:write",
+  "machines:read",
+  "machines:write",
+  "actions:exec",
+  "terminal:exec",
+  "files:read",
+  "files:write",
+  "browser:execute",
+  "snapshots:write",
+  "connection:read",
+  "schedules:read",
+  "schedules:write",
+  "triggers:write",
   "llm_keys",
 ];
 
 /**
- * Scopes a key created without `scopes` (or with `[]`) receives: the later
- * OpenAPI default set. `connection:read` and `browser:execute` stay opt-in.
+ * Scopes of a key created without a `scopes` list (also of `POST /v1/keys`
+ * with `[]`). `connection:read` and `browser:execute` must be requested.
  */
 export const DEFAULT_SCOPES = [
-  "predict", "session", "ground", "parse",
-  "machines:read", "machines:write", "actions:exec", "terminal:exec",
-  "files:read", "files:write", "snapshots:write",
-  "runs:read", "runs:write", "workflows:read", "workflows:write", "llm_keys",
+  "predict",
+  "session",
+  "ground",
+  "parse",
+  "machines:read",
+  "machines:write",
+  "actions:exec",
+  "terminal:exec",
+  "files:read",
+  "files:write",
+  "snapshots:write",
+  "runs:read",
+  "runs:write",
+  "workflows:read",
+  "workflows:write",
+  "llm_keys",
 ];
 
 /**
@@ -30,7 +59,11 @@ export const DEFAULT_SCOPES = [
  */
 export const BUILTIN_SCOPES = [
   ...DEFAULT_SCOPES,
-  "usage", "keys", "schedules:read", "schedules:write", "triggers:write",
+  "usage",
+  "keys",
+  "schedules:read",
+  "schedules:write",
+  "triggers:write",
 ];
 
 /** Rate limit of keys that do not set their own. */
@@ -49,10 +82,13 @@ function checkRateLimit(rateLimit) {
     return null;
   }
   const { limit, windowSeconds } = rateLimit;
-  if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(windowSeconds) || windowSeconds < 1) {
-    throw new TypeError(
-      "rateLimit must be null or {limit, windowSeconds} with positive integers",
-    );
+  if (
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    !Number.isInteger(windowSeconds) ||
+    windowSeconds < 1
+  ) {
+    throw new TypeError("rateLimit must be null or {limit, windowSeconds} with positive integers");
   }
   return { limit, windowSeconds };
 }
@@ -67,7 +103,13 @@ export class KeyRing {
    * Creates a key and returns its record. `kind` is live, test or legacy
    * (legacy keys bill the live wallet). Unknown scopes raise a TypeError.
    */
-  create({ kind = "live", scopes, name, tier = "professional", rateLimit = DEFAULT_RATE_LIMIT } = {}) {
+  create({
+    kind = "live",
+    scopes,
+    name,
+    tier = "professional",
+    rateLimit = DEFAULT_RATE_LIMIT,
+  } = {}) {
     if (!Object.hasOwn(PREFIXES, kind)) {
       throw new TypeError(`kind must be live, test or legacy, got ${JSON.stringify(kind)}`);
     }
@@ -80,7 +122,9 @@ export class KeyRing {
     }
     for (const scope of scopeList) {
       if (!ALL_SCOPES.includes(scope)) {
-        throw new TypeError(`unknown scope ${JSON.stringify(scope)}; known: ${ALL_SCOPES.join(", ")}`);
+        throw new TypeError(
+          `unknown scope ${JSON.stringify(scope)}; known: ${ALL_SCOPES.join(", ")}`,
+        );
       }
     }
     const raw = `${PREFIXES[kind]}${randomHex(24)}`;
@@ -197,13 +241,19 @@ function rateLimitHeaders(limit, remaining, resetSeconds) {
 
 /** Builds the 429 RATE_LIMITED error with `Retry-After` and `retry_after` in seconds. */
 export function rateLimitedError(retryAfter, window) {
-  const headers = window === undefined
-    ? {}
-    : rateLimitHeaders(window.limit, window.remaining, window.resetSeconds);
+  const headers =
+    window === undefined
+      ? {}
+      : rateLimitHeaders(window.limit, window.remaining, window.resetSeconds);
   return new ApiError(
     "RATE_LIMITED",
     `Rate limit exceeded. Retry after ${retryAfter} seconds.`,
     { retry_after: retryAfter },
     { headers },
   );
+}
+
+/** Returns the fingerprint shown for a stored or forwarded LLM key: `sha256:<16 hex>`. */
+export function llmKeyFingerprint(apiKey) {
+  return `sha256:${sha256Hex(apiKey).slice(0, 16)}`;
 }

@@ -10,8 +10,22 @@ const FILE_WRITE_OPS = ["write", "edit", "append", "delete", "delete-directory"]
 export const FILE_OPS = [...FILE_READ_OPS, ...FILE_WRITE_OPS];
 /** Operations of POST /v1/machines/{id}/browser/{op}. */
 export const BROWSER_OPS = [
-  "open", "navigate", "click", "type", "dom", "clickables", "state", "info", "scroll",
-  "close", "screenshot", "wait", "list-tabs", "open-tab", "close-tab", "switch-tab",
+  "open",
+  "navigate",
+  "click",
+  "type",
+  "dom",
+  "clickables",
+  "state",
+  "info",
+  "scroll",
+  "close",
+  "screenshot",
+  "wait",
+  "list-tabs",
+  "open-tab",
+  "close-tab",
+  "switch-tab",
 ];
 const TERMINAL_OUTPUT_LIMIT = 5000;
 
@@ -24,8 +38,8 @@ function fileCommand(op) {
  * reads files:read, file writes files:write, browser_execute browser:execute,
  * anything else actions:exec.
  */
-// NOTE: the API documents these scope classes but not the exact file command
-// names; file_<op> (file_read, file_write, ...) is this fake's naming.
+// The API documents these scope classes but not the file command names, so
+// file_<op> (file_read, file_write, ...) is this fake's naming.
 export function scopeForCommand(command) {
   if (command.startsWith("terminal_")) {
     return "terminal:exec";
@@ -57,7 +71,8 @@ function runFileCommand(files, command, parameters) {
     return failure("INVALID_PARAMETERS", `${command} needs parameters.path, a non-empty string.`);
   }
   const content = typeof parameters.content === "string" ? parameters.content : "";
-  const under = (prefix) => [...files.keys()].filter((name) => name.startsWith(`${prefix.replace(/\/$/, "")}/`));
+  const under = (prefix) =>
+    [...files.keys()].filter((name) => name.startsWith(`${prefix.replace(/\/$/, "")}/`));
   switch (command) {
     case "file_read":
       return files.has(path)
@@ -76,7 +91,11 @@ function runFileCommand(files, command, parameters) {
       return { success: true, result: { path, bytes: Buffer.byteLength(content) }, error: null };
     case "file_append":
       files.set(path, (files.get(path) ?? "") + content);
-      return { success: true, result: { path, bytes: Buffer.byteLength(files.get(path)) }, error: null };
+      return {
+        success: true,
+        result: { path, bytes: Buffer.byteLength(files.get(path)) },
+        error: null,
+      };
     case "file_edit": {
       if (!files.has(path)) {
         return failure("FILE_NOT_FOUND", `No file at ${path}.`);
@@ -116,7 +135,11 @@ export function runCommand(machine, command, parameters) {
     };
   }
   if (command === "screenshot" || command === "browser_screenshot") {
-    return { success: true, result: { image_b64: SCREENSHOT_PNG_BASE64, mime_type: "image/png" }, error: null };
+    return {
+      success: true,
+      result: { image_b64: SCREENSHOT_PNG_BASE64, mime_type: "image/png" },
+      error: null,
+    };
   }
   return { success: true, result: { command, parameters }, error: null };
 }

@@ -7,7 +7,16 @@ export const CUA_VERSIONS = ["v1", "v3", "v4", "v5"];
 
 /** Action types a prediction can contain. */
 export const ACTION_TYPES = [
-  "click", "type_text", "key_press", "key_combo", "scroll", "drag", "move", "wait", "done", "fail",
+  "click",
+  "type_text",
+  "key_press",
+  "key_combo",
+  "scroll",
+  "drag",
+  "move",
+  "wait",
+  "done",
+  "fail",
 ];
 
 const PREMIUM_TIERS = ["professional", "enterprise"];

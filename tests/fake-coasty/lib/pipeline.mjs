@@ -104,7 +104,12 @@ async function runHandler(ctx, found, fault) {
   }
 
   const fingerprint = requestFingerprint(ctx.method, ctx.path, ctx.body ?? ctx.rawBody);
-  const stored = ctx.store.idempotency.begin(ctx.mode, ctx.idempotencyKey, fingerprint, ctx.requestId);
+  const stored = ctx.store.idempotency.begin(
+    ctx.mode,
+    ctx.idempotencyKey,
+    fingerprint,
+    ctx.requestId,
+  );
   if (stored !== null) {
     const replay = replayResponse(stored);
     if (ctx.mode === "live") {
@@ -115,7 +120,7 @@ async function runHandler(ctx, found, fault) {
   let response;
   try {
     // A slow fault delays work while the key is reserved, so a concurrent
-    // retry with the same key sees IDEMPOTENCY_IN_FLIGHT.
+    // retry with the same key gets IDEMPOTENCY_IN_FLIGHT.
     if (fault?.kind === "slow") {
       await sleep(fault.delayMs);
     }
@@ -173,7 +178,7 @@ export function sendJson(res, status, headers, body) {
 
 /**
  * Returns the `node:http` request listener. `control` handles `/__fake/`
- * paths; everything else goes through faults and the router.
+ * paths, and everything else goes through faults and the router.
  */
 export function createRequestHandler(store, router, faults, control) {
   return (req, res) => {
@@ -184,28 +189,14 @@ export function createRequestHandler(store, router, faults, control) {
   };
 }
 
-async function handleRequest(store, router, faults, control, req, res) {
-  const startedMs = Date.now();
+/** Reads the body and records the request in the store's request log. */
+async function readRequest(store, req, startedMs) {
   const url = new URL(req.url, "http://127.0.0.1");
   const { bytes, raw, tooLarge } = await readBody(req, MAX_BODY_BYTES);
   const { value, error } = parseJson(raw);
-  const method = req.method.toUpperCase();
-  const path = url.pathname;
-  store.requestLog.push({
-    method,
-    path,
-    query: url.search,
-    headers: { ...req.headers },
-    body: value ?? (raw === "" ? null : raw),
-  });
-  if (path.startsWith("/__fake/")) {
-    control(req, res, method, path, value, error);
-    return;
-  }
-
-  const ctx = createContext(store, {
-    method,
-    path,
+  const request = {
+    method: req.method.toUpperCase(),
+    path: url.pathname,
     query: url.searchParams,
     headers: req.headers,
     body: value,
@@ -214,11 +205,43 @@ async function handleRequest(store, router, faults, control, req, res) {
     rawBytes: bytes,
     tooLarge,
     requestId: newRequestId(),
+  };
+  store.requestLog.push({
+    at: startedMs,
+    method: request.method,
+    path: request.path,
+    query: url.search,
+    headers: { ...req.headers },
+    body: value ?? (raw === "" ? null : raw),
   });
-  const found = router.match(method, path);
-  const fault = faults.take(method, path, found?.route?.stream === true);
+  return request;
+}
+
+/** Runs the route, or builds the error of a `status`/`rate_limit` fault. */
+async function respond(store, ctx, found, fault) {
+  try {
+    if (fault?.kind === "status" || fault?.kind === "rate_limit") {
+      throw faultError(fault);
+    }
+    return await runHandler(ctx, found, fault);
+  } catch (caught) {
+    return toErrorResponse(store, ctx, caught);
+  }
+}
+
+async function handleRequest(store, router, faults, control, req, res) {
+  const startedMs = Date.now();
+  const request = await readRequest(store, req, startedMs);
+  if (request.path.startsWith("/__fake/")) {
+    control(req, res, request.method, request.path, request.body, request.jsonError);
+    return;
+  }
+
+  const ctx = createContext(store, request);
+  const found = router.match(ctx.method, ctx.path);
+  const fault = faults.take(ctx.method, ctx.path, found?.route?.stream === true);
   if (fault !== undefined) {
-    store.log(`fault ${fault.kind} on ${method} ${path} (${ctx.requestId})`);
+    store.log(`fault ${fault.kind} on ${ctx.method} ${ctx.path} (${ctx.requestId})`);
   }
   if (fault?.kind === "drop" && fault.after !== true) {
     req.socket.destroy();
@@ -230,17 +253,9 @@ async function handleRequest(store, router, faults, control, req, res) {
     return;
   }
 
-  let response;
-  try {
-    if (fault?.kind === "status" || fault?.kind === "rate_limit") {
-      throw faultError(fault);
-    }
-    response = await runHandler(ctx, found, fault);
-  } catch (caught) {
-    response = toErrorResponse(store, ctx, caught);
-  }
+  const response = await respond(store, ctx, found, fault);
   if (fault?.kind === "drop") {
-    // The request took effect; only the response is lost.
+    // The request took effect, and only the response is lost.
     req.socket.destroy();
     return;
   }
@@ -251,5 +266,8 @@ async function handleRequest(store, router, faults, control, req, res) {
   } else {
     sendJson(res, response.status, headers, response.body);
   }
-  store.log(`${method} ${path} -> ${response.status ?? 200} (${Date.now() - startedMs} ms, ${ctx.requestId})`);
+  const elapsedMs = Date.now() - startedMs;
+  store.log(
+    `${ctx.method} ${ctx.path} -> ${response.status ?? 200} (${elapsedMs} ms, ${ctx.requestId})`,
+  );
 }

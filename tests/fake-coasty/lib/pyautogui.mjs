@@ -39,7 +39,14 @@ const TRANSLATORS = {
   "pyautogui.dragTo": (args) => ["drag", { to_x: args.positional[0], to_y: args.positional[1] }],
   "pyautogui.scroll": (args) => {
     const clicks = Number(args.positional[0] ?? 0);
-    return ["scroll", { ...point({ positional: args.positional.slice(1), named: args.named }), direction: clicks >= 0 ? "up" : "down", amount: Math.abs(clicks) }];
+    return [
+      "scroll",
+      {
+        ...point({ positional: args.positional.slice(1), named: args.named }),
+        direction: clicks >= 0 ? "up" : "down",
+        amount: Math.abs(clicks),
+      },
+    ];
   },
   "time.sleep": (args) => ["wait", { ms: Math.round(Number(args.positional[0] ?? 0) * 1000) }],
 };
@@ -54,11 +61,21 @@ export function parsePyautogui(code) {
     const call = /^([\w.]+)\((.*)\)\s*;?$/s.exec(line);
     const translate = call === null ? undefined : TRANSLATORS[call[1]];
     if (translate === undefined) {
-      actions.push({ action_type: "raw", params: { code: line }, description: "Unrecognised line, kept as code.", raw_code: line });
+      actions.push({
+        action_type: "raw",
+        params: { code: line },
+        description: "Unrecognised line, kept as code.",
+        raw_code: line,
+      });
       continue;
     }
     const [actionType, params] = translate(parseArguments(call[2]));
-    actions.push({ action_type: actionType, params, description: `${call[1]} call`, raw_code: line });
+    actions.push({
+      action_type: actionType,
+      params,
+      description: `${call[1]} call`,
+      raw_code: line,
+    });
   }
   return actions;
 }

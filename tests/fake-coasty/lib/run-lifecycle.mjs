@@ -10,7 +10,13 @@ import { deliverWebhook } from "./webhooks.mjs";
 
 /** Run states. */
 export const RUN_STATES = [
-  "queued", "running", "awaiting_human", "succeeded", "failed", "cancelled", "timed_out",
+  "queued",
+  "running",
+  "awaiting_human",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "timed_out",
 ];
 /** Run states that never change again. */
 export const TERMINAL_STATES = ["succeeded", "failed", "cancelled", "timed_out"];
@@ -123,9 +129,12 @@ function pauseForHuman(store, run) {
   run.events.append("awaiting_human", { reason });
   setStatus(run, "awaiting_human");
   if (run.awaiting_human_timeout_seconds !== null) {
-    // NOTE: the state after a pause timeout is unspecified upstream; the fake uses timed_out.
+    // The API leaves the state after a pause timeout unspecified, so the fake uses timed_out.
     run.pauseTimer = store.setTimer(() => {
-      const error = { code: "AWAITING_HUMAN_TIMEOUT", message: "No human resumed the run in time." };
+      const error = {
+        code: "AWAITING_HUMAN_TIMEOUT",
+        message: "No human resumed the run in time.",
+      };
       finishRun(store, run, "timed_out", { error });
     }, run.awaiting_human_timeout_seconds * 1000);
   }
@@ -214,7 +223,10 @@ export function startRun(store, run) {
   scheduleTick(store, run);
   if (run.deadline_seconds !== null) {
     run.deadlineTimer = store.setTimer(() => {
-      const error = { code: "DEADLINE_EXCEEDED", message: `The run exceeded ${run.deadline_seconds} seconds.` };
+      const error = {
+        code: "DEADLINE_EXCEEDED",
+        message: `The run exceeded ${run.deadline_seconds} seconds.`,
+      };
       finishRun(store, run, "timed_out", { error });
     }, run.deadline_seconds * 1000);
   }

@@ -18,7 +18,10 @@ export function checkScreenshot(value, loc = ["body", "screenshot"]) {
     );
   }
   if (/[\r\n]/.test(value)) {
-    throw new ApiError("INVALID_SCREENSHOT", `${field} contains line breaks; send the base64 text on one line.`);
+    throw new ApiError(
+      "INVALID_SCREENSHOT",
+      `${field} contains line breaks; send the base64 text on one line.`,
+    );
   }
   if (value.length > MAX_SCREENSHOT_CHARS) {
     throw new ApiError(
@@ -28,11 +31,18 @@ export function checkScreenshot(value, loc = ["body", "screenshot"]) {
   }
   if (value.length <= 100) {
     throw validationError([
-      { loc, msg: `must be more than 100 characters of base64, got ${value.length}`, type: "string_too_short" },
+      {
+        loc,
+        msg: `must be more than 100 characters of base64, got ${value.length}`,
+        type: "string_too_short",
+      },
     ]);
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
-    throw new ApiError("INVALID_SCREENSHOT", `${field} is not base64 (only A-Z, a-z, 0-9, +, / and = padding).`);
+    throw new ApiError(
+      "INVALID_SCREENSHOT",
+      `${field} is not base64 (only A-Z, a-z, 0-9, +, / and = padding).`,
+    );
   }
 }
 
@@ -53,11 +63,14 @@ function jpegSize(bytes) {
  * Returns the pixel size of a base64 PNG or JPEG, or `fallback` (the declared
  * screen size) when the bytes are neither.
  */
-// NOTE: the real API would likely reject bytes that are not an image; the
+// NOTE: the real API probably rejects bytes that are not an image, but the
 // fake accepts them so tests can send placeholder base64.
 export function imageSize(base64, fallback) {
   const bytes = Buffer.from(base64, "base64");
-  const isPng = bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString("ascii", 12, 16) === "IHDR";
+  const isPng =
+    bytes.length >= 24 &&
+    bytes.readUInt32BE(0) === 0x89504e47 &&
+    bytes.toString("ascii", 12, 16) === "IHDR";
   if (isPng) {
     return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
   }
@@ -82,7 +95,12 @@ export function fakePrediction(instruction, { width, height, includeReasoning, i
   };
   if (instruction.includes("[done]")) {
     status = "done";
-    action = { action_type: "done", params: {}, description: "The task is complete.", raw_code: "" };
+    action = {
+      action_type: "done",
+      params: {},
+      description: "The task is complete.",
+      raw_code: "",
+    };
   } else if (instruction.includes("[fail]")) {
     status = "fail";
     action = {

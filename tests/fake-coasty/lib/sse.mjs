@@ -25,14 +25,14 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Whether the log ends with the terminal `done` event. */
+  /** Returns whether the log ends with the terminal `done` event. */
   isDone() {
     return this.events.at(-1)?.type === "done";
   }
 }
 
 /** Formats one event as an SSE frame. */
-export function formatFrame(event) {
+function formatFrame(event) {
   const json = JSON.stringify(event.data, null, event.pretty ? 2 : undefined);
   const dataLines = json
     .split("\n")
@@ -44,7 +44,11 @@ export function formatFrame(event) {
 function parseSeq(value, loc) {
   if (!/^\d{1,15}$/.test(value.trim())) {
     throw validationError([
-      { loc, msg: `must be a non-negative integer event id, got ${JSON.stringify(value)}`, type: "int_parsing" },
+      {
+        loc,
+        msg: `must be a non-negative integer event id, got ${JSON.stringify(value)}`,
+        type: "int_parsing",
+      },
     ]);
   }
   return Number(value.trim());

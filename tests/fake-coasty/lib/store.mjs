@@ -107,7 +107,7 @@ export class Store {
     return true;
   }
 
-  /** Throws 402 INSUFFICIENT_CREDITS unless the live wallet holds `required` credits. */
+  /** Throws 402 INSUFFICIENT_CREDITS unless the live wallet contains `required` credits. */
   requireBalance(mode, required, what) {
     if (mode === "test" || this.walletCredits >= required) {
       return;

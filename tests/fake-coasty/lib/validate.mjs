@@ -2,10 +2,11 @@
 // the `details` format of the 422 VALIDATION_ERROR envelope.
 //
 // A rule is an object: { type: "string"|"integer"|"number"|"boolean"|"object"|
-// "array"|"any", required, nullable, min, max, clampMax, enum, pattern,
+// "array", required, nullable, min, max, clampMax, enum, pattern,
 // maxKeys, fields (nested strict schema), items (rule for array items),
 // check (value => message | undefined), secret (never echo the value) }.
-// For strings min/max count characters; for arrays, items; for numbers, value.
+// min and max bound the length of strings, the item count of arrays and the
+// value of numbers.
 
 import { ApiError, validationError } from "./errors.mjs";
 import { describeValue } from "./util.mjs";
@@ -206,17 +207,17 @@ export function readLimit(query, defaultValue, max = 200) {
 }
 
 /**
- * Reads an optional enum query parameter such as `status`. Throws 400
- * `code` (INVALID_STATUS_FILTER by default) with `valid_options`.
+ * Reads the optional `status` query parameter. Throws 400
+ * INVALID_STATUS_FILTER with `valid_options` for any other value.
  */
-export function readStatusFilter(query, validOptions, code = "INVALID_STATUS_FILTER") {
+export function readStatusFilter(query, validOptions) {
   const value = query.get("status");
   if (value === null) {
     return undefined;
   }
   if (!validOptions.includes(value)) {
     throw new ApiError(
-      code,
+      "INVALID_STATUS_FILTER",
       `status must be one of ${validOptions.join(", ")}, got ${JSON.stringify(value)}.`,
       { valid_options: [...validOptions] },
     );

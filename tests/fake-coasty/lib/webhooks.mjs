@@ -17,9 +17,9 @@ export function newWebhookSecret() {
 
 /**
  * Validation check for `webhook_url`: returns a message, or undefined when the
- * URL is acceptable. The real API accepts only https URLs without userinfo;
- * this fake also accepts http, and only loopback hosts, so it never sends a
- * request off the machine.
+ * URL is acceptable. The real API accepts only https URLs without userinfo.
+ * This fake also accepts http, but only to loopback hosts, so it never sends
+ * a request off the machine.
  */
 export function checkWebhookUrl(value) {
   if (value.length > 2048) {
@@ -53,8 +53,8 @@ export function signPayload(secret, timestamp, body) {
 
 /**
  * POSTs a signed JSON payload and records `{runId, event, url, status, error?}`
- * in the store's delivery log. Resolves when the delivery finished or failed;
- * it never rejects and never retries.
+ * in the store's delivery log. Resolves when the delivery finished or failed,
+ * and never rejects or retries.
  */
 export function deliverWebhook(store, { runId, event, url, secret, payload }) {
   const body = JSON.stringify(payload);

@@ -4,16 +4,26 @@
 /** DSL version of stored workflows. */
 export const DSL_VERSION = "2026-06-01";
 
-const STEP_TYPES = ["task", "assert", "if", "loop", "parallel", "human_approval", "retry", "succeed", "fail"];
+const STEP_TYPES = [
+  "task",
+  "assert",
+  "if",
+  "loop",
+  "parallel",
+  "human_approval",
+  "retry",
+  "succeed",
+  "fail",
+];
 const STEP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_STEPS = 200;
 const MAX_DEPTH = 8;
 const MAX_BRANCHES = 16;
 const NOT_IN_PARALLEL = ["human_approval", "succeed", "fail"];
 
-// NOTE: the published DSL names the step types and limits but not every
-// nesting field; this fake reads nested steps from `steps`, `then`, `else`,
-// `body` (arrays of steps) and `branches` (an array of step arrays).
+// The published DSL names the step types and limits but not every nesting
+// field, so this fake reads nested steps from `steps`, `then`, `else`, `body`
+// (arrays of steps) and `branches` (an array of step arrays).
 function nestedLists(step) {
   const lists = [];
   for (const field of ["steps", "then", "else", "body"]) {
@@ -23,7 +33,11 @@ function nestedLists(step) {
   }
   if (Array.isArray(step.branches)) {
     step.branches.forEach((branch, index) => {
-      lists.push({ field: `branches[${index}]`, steps: Array.isArray(branch) ? branch : branch?.steps, parallel: true });
+      lists.push({
+        field: `branches[${index}]`,
+        steps: Array.isArray(branch) ? branch : branch?.steps,
+        parallel: true,
+      });
     });
   }
   return lists;
@@ -72,14 +86,27 @@ export function checkDefinition(definition) {
       if (step.save_as === "inputs" || step.save_as === "vars") {
         return `${where}.save_as must not be 'inputs' or 'vars'`;
       }
-      if (step.type === "retry" && step.max_attempts !== undefined && !(Number.isInteger(step.max_attempts) && step.max_attempts >= 1 && step.max_attempts <= 20)) {
+      if (
+        step.type === "retry" &&
+        step.max_attempts !== undefined &&
+        !(Number.isInteger(step.max_attempts) && step.max_attempts >= 1 && step.max_attempts <= 20)
+      ) {
         return `${where}.max_attempts must be an integer from 1 to 20`;
       }
-      if (step.type === "parallel" && Array.isArray(step.branches) && step.branches.length > MAX_BRANCHES) {
+      if (
+        step.type === "parallel" &&
+        Array.isArray(step.branches) &&
+        step.branches.length > MAX_BRANCHES
+      ) {
         return `${where} has more than ${MAX_BRANCHES} branches`;
       }
       for (const nested of nestedLists(step)) {
-        const problem = walk(nested.steps, `${where}.${nested.field}`, depth + 1, insideParallel || nested.parallel);
+        const problem = walk(
+          nested.steps,
+          `${where}.${nested.field}`,
+          depth + 1,
+          insideParallel || nested.parallel,
+        );
         if (problem !== undefined) {
           return problem;
         }

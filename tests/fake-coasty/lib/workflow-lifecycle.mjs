@@ -1,5 +1,5 @@
 // Workflow-run lifecycle: one DSL step per tick of `stepDelayMs`. Task steps
-// are billed like run steps (5 credits, 8 on cua_version v1); control-flow
+// are billed like run steps (5 credits, 8 on cua_version v1), and control-flow
 // steps are free. human_approval pauses the run until it is resumed.
 
 import { stepPrice } from "./run-lifecycle.mjs";
@@ -34,7 +34,7 @@ export function publicWorkflowRun(run, requestId, { includeSecret = false } = {}
   });
 }
 
-// NOTE: workflow-run webhook event names are undocumented; the fake sends
+// Workflow-run webhook event names are undocumented, so the fake sends
 // workflow_run.<status>.
 function sendWebhook(store, run) {
   if (run.webhook_url === null) {
@@ -50,7 +50,13 @@ function sendWebhook(store, run) {
     awaiting_human_reason: run.awaiting_human_reason,
     created_at: nowIso(),
   };
-  deliverWebhook(store, { runId: run.id, event: payload.event, url: run.webhook_url, secret: run.webhook_secret, payload });
+  deliverWebhook(store, {
+    runId: run.id,
+    event: payload.event,
+    url: run.webhook_url,
+    secret: run.webhook_secret,
+    payload,
+  });
 }
 
 function setStatus(run, status) {
@@ -83,19 +89,40 @@ function guardError(message) {
 
 function runTask(store, run, step) {
   const credits = stepPrice(step.cua_version ?? "v3");
-  if (run.budget_cents !== null && run.budget_cents > 0 && run.spent_cents + credits > run.budget_cents) {
-    finishWorkflowRun(store, run, "failed", guardError(`Step '${step.id}' would exceed budget_cents ${run.budget_cents}.`));
+  if (
+    run.budget_cents !== null &&
+    run.budget_cents > 0 &&
+    run.spent_cents + credits > run.budget_cents
+  ) {
+    finishWorkflowRun(
+      store,
+      run,
+      "failed",
+      guardError(`Step '${step.id}' would exceed budget_cents ${run.budget_cents}.`),
+    );
     return false;
   }
-  const charged = store.tryCharge({ mode: run.mode, credits, path: "/v1/workflows/runs", runId: run.id, idempotencyKey: run.idempotencyKey });
+  const charged = store.tryCharge({
+    mode: run.mode,
+    credits,
+    path: "/v1/workflows/runs",
+    runId: run.id,
+    idempotencyKey: run.idempotencyKey,
+  });
   if (!charged) {
-    finishWorkflowRun(store, run, "failed", { code: "WALLET_EXHAUSTED", message: `Step '${step.id}' needs ${credits} credits.` });
+    finishWorkflowRun(store, run, "failed", {
+      code: "WALLET_EXHAUSTED",
+      message: `Step '${step.id}' needs ${credits} credits.`,
+    });
     return false;
   }
   if (run.mode === "live") {
     run.spent_cents += credits;
   }
-  run.output[step.save_as ?? step.id] = { status: "succeeded", summary: `Task '${step.id}' completed.` };
+  run.output[step.save_as ?? step.id] = {
+    status: "succeeded",
+    summary: `Task '${step.id}' completed.`,
+  };
   run.events.append("billing", { credits_charged: run.spent_cents, cost_cents: run.spent_cents });
   return true;
 }
@@ -103,19 +130,26 @@ function runTask(store, run, step) {
 function executeStep(store, run, step) {
   run.iterations_used += 1;
   if (run.iterations_used > run.max_iterations) {
-    finishWorkflowRun(store, run, "failed", guardError(`The run used more than max_iterations ${run.max_iterations}.`));
+    finishWorkflowRun(
+      store,
+      run,
+      "failed",
+      guardError(`The run used more than max_iterations ${run.max_iterations}.`),
+    );
     return;
   }
   if (step.type === "human_approval") {
     run.awaiting_step_id = step.id;
-    run.awaiting_human_reason = typeof step.message === "string" ? step.message : `Step '${step.id}' needs approval.`;
+    run.awaiting_human_reason =
+      typeof step.message === "string" ? step.message : `Step '${step.id}' needs approval.`;
     run.events.append("awaiting_human", { reason: run.awaiting_human_reason, step_id: step.id });
     setStatus(run, "awaiting_human");
     sendWebhook(store, run);
     return;
   }
   if (step.type === "fail") {
-    const message = typeof step.message === "string" ? step.message : `Step '${step.id}' failed the workflow.`;
+    const message =
+      typeof step.message === "string" ? step.message : `Step '${step.id}' failed the workflow.`;
     finishWorkflowRun(store, run, "failed", { code: "WORKFLOW_FAILED", message });
     return;
   }
@@ -126,7 +160,11 @@ function executeStep(store, run, step) {
   if (step.type === "task" && !runTask(store, run, step)) {
     return;
   }
-  run.events.append("step", { step_id: step.id, type: step.type, iterations_used: run.iterations_used });
+  run.events.append("step", {
+    step_id: step.id,
+    type: step.type,
+    iterations_used: run.iterations_used,
+  });
   scheduleTick(store, run);
 }
 
@@ -157,7 +195,10 @@ export function startWorkflowRun(store, run, definition) {
   scheduleTick(store, run);
   if (run.deadline_seconds !== null) {
     run.deadlineTimer = store.setTimer(() => {
-      finishWorkflowRun(store, run, "timed_out", { code: "DEADLINE_EXCEEDED", message: `The run exceeded ${run.deadline_seconds} seconds.` });
+      finishWorkflowRun(store, run, "timed_out", {
+        code: "DEADLINE_EXCEEDED",
+        message: `The run exceeded ${run.deadline_seconds} seconds.`,
+      });
     }, run.deadline_seconds * 1000);
   }
 }
@@ -167,7 +208,10 @@ export function resumeWorkflowRun(store, run, approved, note) {
   run.events.append("resumed", { approved, note });
   run.awaiting_human_reason = null;
   if (!approved) {
-    finishWorkflowRun(store, run, "failed", { code: "APPROVAL_REJECTED", message: `Step '${run.awaiting_step_id}' was not approved.` });
+    finishWorkflowRun(store, run, "failed", {
+      code: "APPROVAL_REJECTED",
+      message: `Step '${run.awaiting_step_id}' was not approved.`,
+    });
     return;
   }
   run.awaiting_step_id = null;

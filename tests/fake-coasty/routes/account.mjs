@@ -2,15 +2,21 @@
 // GET /v1/idempotency/{key}.
 
 import { ApiError, validationError } from "../lib/errors.mjs";
-import { ALL_SCOPES, DEFAULT_SCOPES } from "../lib/keys.mjs";
-import { creditsToUsd, jsonResponse, nowIso, sha256Hex } from "../lib/util.mjs";
+import { ALL_SCOPES, DEFAULT_SCOPES, llmKeyFingerprint } from "../lib/keys.mjs";
+import { creditsToUsd, jsonResponse, nowIso } from "../lib/util.mjs";
 import { rejectQuery } from "../lib/validate.mjs";
 
 const MAX_ACTIVE_KEYS = 20;
 const LLM_PROVIDERS = ["anthropic", "openai"];
 
 const KEY_CREATE_SCHEMA = {
-  name: { type: "string", required: true, min: 1, max: 100, check: (value) => (value.trim() === "" ? "must not be blank" : undefined) },
+  name: {
+    type: "string",
+    required: true,
+    min: 1,
+    max: 100,
+    check: (value) => (value.trim() === "" ? "must not be blank" : undefined),
+  },
   scopes: { type: "array", items: { type: "string", enum: ALL_SCOPES } },
 };
 
@@ -41,7 +47,7 @@ function usage(ctx) {
     }
   }
   let totalCredits = 0;
-  // Only live requests are charged, so a test key sees 0 credits.
+  // Only live requests are charged, so a test key gets 0 credits.
   if (ctx.mode === "live") {
     for (const charge of ctx.store.chargeLog) {
       if (inPeriod(charge.atMs)) {
@@ -85,7 +91,8 @@ function createKey(ctx) {
     );
   }
   // Omitted scopes and [] both give the default set.
-  const scopes = values.scopes === undefined || values.scopes.length === 0 ? DEFAULT_SCOPES : values.scopes;
+  const scopes =
+    values.scopes === undefined || values.scopes.length === 0 ? DEFAULT_SCOPES : values.scopes;
   const record = ctx.store.keys.create({
     kind: ctx.key.mode,
     scopes,
@@ -93,14 +100,20 @@ function createKey(ctx) {
     tier: ctx.key.tier,
   });
   const { key_prefix, last_used_at, ...view } = keyView(record);
-  return jsonResponse({ key: record.raw, ...view, request_id: ctx.requestId }, 200, { "Cache-Control": "no-store" });
+  return jsonResponse({ key: record.raw, ...view, request_id: ctx.requestId }, 200, {
+    "Cache-Control": "no-store",
+  });
 }
 
 function revokeKey(ctx) {
   const { keyId } = ctx.params;
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(keyId)) {
     throw validationError([
-      { loc: ["path", "key_id"], msg: "must be 1 to 128 characters of [A-Za-z0-9_-]", type: "string_pattern_mismatch" },
+      {
+        loc: ["path", "key_id"],
+        msg: "must be 1 to 128 characters of [A-Za-z0-9_-]",
+        type: "string_pattern_mismatch",
+      },
     ]);
   }
   const record = ctx.store.keys.findById(keyId);
@@ -113,7 +126,10 @@ function revokeKey(ctx) {
 
 function requireLiveKey(ctx) {
   if (ctx.mode !== "live") {
-    throw new ApiError("FEATURE_NOT_AVAILABLE", "LLM keys can be stored with live keys only; use a sk-coasty-live- key.");
+    throw new ApiError(
+      "FEATURE_NOT_AVAILABLE",
+      "LLM keys can be stored with live keys only; use a sk-coasty-live- key.",
+    );
   }
 }
 
@@ -130,7 +146,9 @@ function listLlmKeys(ctx) {
   requireLiveKey(ctx);
   const keys = LLM_PROVIDERS.flatMap((provider) => {
     const stored = ctx.store.llmKeys.get(`${ctx.mode}:${provider}`);
-    return stored === undefined ? [] : [{ provider, key_fingerprint: stored.fingerprint, created_at: stored.createdAt }];
+    return stored === undefined
+      ? []
+      : [{ provider, key_fingerprint: stored.fingerprint, created_at: stored.createdAt }];
   });
   return jsonResponse({ keys, request_id: ctx.requestId });
 }
@@ -140,10 +158,15 @@ function storeLlmKey(ctx) {
   const { provider } = ctx.params;
   checkProvider(provider);
   const { api_key: apiKey } = ctx.parse(LLM_KEY_SCHEMA);
-  const fingerprint = `sha256:${sha256Hex(apiKey).slice(0, 16)}`;
+  const fingerprint = llmKeyFingerprint(apiKey);
   // Only the fingerprint is kept, never the key.
   ctx.store.llmKeys.set(`${ctx.mode}:${provider}`, { fingerprint, createdAt: nowIso() });
-  return jsonResponse({ provider, key_fingerprint: fingerprint, stored: true, request_id: ctx.requestId });
+  return jsonResponse({
+    provider,
+    key_fingerprint: fingerprint,
+    stored: true,
+    request_id: ctx.requestId,
+  });
 }
 
 function deleteLlmKey(ctx) {
@@ -159,10 +182,7 @@ function deleteLlmKey(ctx) {
 function idempotencyLookup(ctx) {
   const description = ctx.store.idempotency.describe(ctx.mode, ctx.params.key);
   if (description === undefined) {
-    throw new ApiError(
-      "NOT_FOUND",
-      "No request with this Idempotency-Key in the last 24 hours.",
-    );
+    throw new ApiError("NOT_FOUND", "No request with this Idempotency-Key in the last 24 hours.");
   }
   return jsonResponse(description);
 }
@@ -171,7 +191,13 @@ function idempotencyLookup(ctx) {
 export const accountRoutes = [
   { method: "GET", path: "/v1/usage", scope: "usage", handler: usage },
   { method: "POST", path: "/v1/keys", scope: "keys", handler: createKey },
-  { method: "GET", path: "/v1/keys", scope: "keys", handler: (ctx) => jsonResponse({ keys: ctx.store.keys.active().map(keyView), request_id: ctx.requestId }) },
+  {
+    method: "GET",
+    path: "/v1/keys",
+    scope: "keys",
+    handler: (ctx) =>
+      jsonResponse({ keys: ctx.store.keys.active().map(keyView), request_id: ctx.requestId }),
+  },
   { method: "DELETE", path: "/v1/keys/:keyId", scope: "keys", handler: revokeKey },
   { method: "GET", path: "/v1/llm/keys", scope: "llm_keys", handler: listLlmKeys },
   { method: "PUT", path: "/v1/llm/keys/:provider", scope: "llm_keys", handler: storeLlmKey },

@@ -57,8 +57,9 @@ function predict(ctx) {
   requireVersionAllowed(ctx.key, values.cua_version);
   const trajectoryShots = values.trajectory.length;
   const screen = { width: values.screen_width, height: values.screen_height };
-  const images = [values.screenshot, ...values.trajectory.map((item) => item.screenshot)]
-    .map((image) => imageSize(image, screen));
+  const images = [values.screenshot, ...values.trajectory.map((item) => item.screenshot)].map(
+    (image) => imageSize(image, screen),
+  );
   const price = inferencePrice(PRICES.predict, {
     images,
     trajectoryShots,
@@ -82,7 +83,10 @@ function predict(ctx) {
 function ground(ctx) {
   const values = ctx.parse(GROUND_SCHEMA);
   checkScreenshot(values.screenshot);
-  const size = imageSize(values.screenshot, { width: values.screen_width, height: values.screen_height });
+  const size = imageSize(values.screenshot, {
+    width: values.screen_width,
+    height: values.screen_height,
+  });
   const charged = ctx.bill(PRICES.ground + (isHd(size) ? 1 : 0), "Grounding");
   // A stable point derived from the element text, inside the screen.
   const digest = Number.parseInt(sha256Hex(values.element).slice(0, 8), 16);

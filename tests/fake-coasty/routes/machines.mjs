@@ -1,23 +1,17 @@
-// Machines: provisioning, lifecycle, screenshot, connection, snapshot and
-// the command routes (actions, batch, browser, terminal, files).
+// Machines: provisioning, lifecycle, screenshot, connection and snapshot.
+// The command routes live in machine-actions.mjs.
 
 import { ApiError } from "../lib/errors.mjs";
-import { requireScope } from "../lib/keys.mjs";
-import {
-  BROWSER_OPS,
-  FILE_OPS,
-  SCREENSHOT_PNG_BASE64,
-  SCREENSHOT_SIZE,
-  commandForFileOp,
-  runCommand,
-  scopeForCommand,
-} from "../lib/machine-commands.mjs";
+import { SCREENSHOT_PNG_BASE64, SCREENSHOT_SIZE } from "../lib/machine-commands.mjs";
+import { findMachine, requireState } from "../lib/machine-state.mjs";
 import { GATE_CREDITS, PRICES } from "../lib/pricing.mjs";
 import { jsonResponse, newUuid, nowIso, randomHex } from "../lib/util.mjs";
 import { readLimit } from "../lib/validate.mjs";
 
 const stringValues = (value) =>
-  Object.values(value).every((item) => typeof item === "string") ? undefined : "must map keys to strings";
+  Object.values(value).every((item) => typeof item === "string")
+    ? undefined
+    : "must map keys to strings";
 
 const PROVISION_SCHEMA = {
   display_name: { type: "string", required: true, min: 1, max: 64 },
@@ -30,24 +24,6 @@ const PROVISION_SCHEMA = {
   restore_from_snapshot: { type: "boolean", default: false },
   ttl_minutes: { type: "integer", nullable: true, min: 5, max: 10_080, default: null },
   metadata: { type: "object", nullable: true, maxKeys: 16, check: stringValues, default: null },
-};
-
-const TIMEOUT_RULE = { type: "integer", min: 1000, max: 120_000, default: 30_000 };
-const ACTION_SCHEMA = {
-  command: { type: "string", required: true, min: 1, max: 64, pattern: /^[a-z][a-z0-9_]*$/ },
-  parameters: { type: "object", default: {} },
-  timeout_ms: TIMEOUT_RULE,
-};
-const BATCH_SCHEMA = {
-  steps: { type: "array", required: true, min: 1, max: 50, items: { type: "object", fields: ACTION_SCHEMA } },
-  stop_on_error: { type: "boolean", default: true },
-};
-const OPERATION_SCHEMA = { parameters: { type: "object", default: {} }, timeout_ms: TIMEOUT_RULE };
-const TERMINAL_SCHEMA = {
-  command: { type: "string", required: true, min: 1, max: 8192 },
-  timeout_ms: TIMEOUT_RULE,
-  session_id: { type: "string", nullable: true, max: 128 },
-  cwd: { type: "string", nullable: true, max: 4096 },
 };
 
 function machineView(machine) {
@@ -67,30 +43,18 @@ function connectionView(machine) {
   };
 }
 
-function findMachine(ctx) {
-  const machine = ctx.store.findOwned(ctx.store.machines, ctx.params.id, ctx.mode);
-  if (machine === undefined) {
-    throw new ApiError("MACHINE_NOT_FOUND", `No machine with id '${ctx.params.id.slice(0, 128)}' for this ${ctx.mode} key.`);
-  }
-  return machine;
-}
-
-function requireState(machine, allowed, operation) {
-  if (!allowed.includes(machine.status)) {
-    throw new ApiError(
-      "INVALID_STATE",
-      `Cannot ${operation} machine '${machine.id}' while it is ${machine.status}.`,
-      { current_state: machine.status, allowed_from: allowed },
-    );
-  }
-}
-
 function provision(ctx) {
   const values = ctx.parse(PROVISION_SCHEMA);
   if (values.restore_from_snapshot && values.os_type !== "linux") {
-    throw new ApiError("VALIDATION_ERROR", "restore_from_snapshot is available on Linux machines only.", {
-      details: [{ loc: ["body", "restore_from_snapshot"], msg: "is Linux only", type: "value_error" }],
-    });
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "restore_from_snapshot is available on Linux machines only.",
+      {
+        details: [
+          { loc: ["body", "restore_from_snapshot"], msg: "is Linux only", type: "value_error" },
+        ],
+      },
+    );
   }
   ctx.store.requireBalance(ctx.mode, GATE_CREDITS, "Provisioning a machine");
   const isTest = ctx.mode === "test";
@@ -107,7 +71,10 @@ function provision(ctx) {
     public_ip: "127.0.0.1",
     is_test: isTest,
     created_at: nowIso(),
-    expires_at: values.ttl_minutes === null ? null : new Date(Date.now() + values.ttl_minutes * 60_000).toISOString(),
+    expires_at:
+      values.ttl_minutes === null
+        ? null
+        : new Date(Date.now() + values.ttl_minutes * 60_000).toISOString(),
     metadata: values.metadata,
     mode: ctx.mode,
     files: new Map(),
@@ -122,13 +89,19 @@ function provision(ctx) {
     }, ctx.store.stepDelayMs);
   }
   ctx.setBillingHeaders(0);
-  return jsonResponse({ machine: machineView(machine), connection: connectionView(machine), request_id: ctx.requestId });
+  return jsonResponse({
+    machine: machineView(machine),
+    connection: connectionView(machine),
+    request_id: ctx.requestId,
+  });
 }
 
 function listMachines(ctx) {
   const limit = readLimit(ctx.query, 50);
-  // NOTE: the list response shape is undocumented; this mirrors GET /v1/runs.
-  const machines = [...ctx.store.machines.values()].filter((machine) => machine.mode === ctx.mode).reverse();
+  // The list response shape is undocumented, so this mirrors GET /v1/runs.
+  const machines = [...ctx.store.machines.values()]
+    .filter((machine) => machine.mode === ctx.mode)
+    .reverse();
   return jsonResponse({
     object: "list",
     data: machines.slice(0, limit).map(machineView),
@@ -138,11 +111,19 @@ function listMachines(ctx) {
 }
 
 function pricing(ctx) {
-  // NOTE: the pricing response shape is undocumented; the numbers are the published table.
+  // The pricing response shape is undocumented. The numbers are the published table.
   return jsonResponse({
     currency: "credits",
     credit_value_usd: "0.01",
-    credits_per_hour: { linux_running: 5, windows_running: 9, stopped: 1, suspended: 1, creating: 0, error: 0, terminated: 0 },
+    credits_per_hour: {
+      linux_running: 5,
+      windows_running: 9,
+      stopped: 1,
+      suspended: 1,
+      creating: 0,
+      error: 0,
+      terminated: 0,
+    },
     snapshot_credits: PRICES.snapshot,
     provision_min_balance_credits: GATE_CREDITS,
     request_id: ctx.requestId,
@@ -152,9 +133,19 @@ function pricing(ctx) {
 function updateTtl(ctx) {
   const machine = findMachine(ctx);
   const { ttl_minutes: ttl } = ctx.parse({
-    ttl_minutes: { type: "integer", required: true, min: 0, max: 10_080, check: (value) => (value > 0 && value < 5 ? "must be 0 (clear) or 5 to 10080" : undefined) },
+    ttl_minutes: {
+      type: "integer",
+      required: true,
+      min: 0,
+      max: 10_080,
+      check: (value) => (value > 0 && value < 5 ? "must be 0 (clear) or 5 to 10080" : undefined),
+    },
   });
-  requireState(machine, ["creating", "running", "starting", "stopping", "restarting", "stopped", "suspended", "error"], "update");
+  requireState(
+    machine,
+    ["creating", "running", "starting", "stopping", "restarting", "stopped", "suspended", "error"],
+    "update",
+  );
   machine.expires_at = ttl === 0 ? null : new Date(Date.now() + ttl * 60_000).toISOString();
   return jsonResponse({ machine: machineView(machine), request_id: ctx.requestId });
 }
@@ -220,94 +211,82 @@ function connection(ctx) {
   );
 }
 
-function commandResponse(ctx, machine, command, parameters) {
-  requireState(machine, ["running"], "run commands on");
-  const outcome = runCommand(machine, command, parameters);
-  return jsonResponse({
-    machine_id: machine.id,
-    command,
-    ...outcome,
-    duration_ms: 12,
-    screenshot: null,
-    request_id: ctx.requestId,
-  });
-}
-
-function action(ctx) {
-  const machine = findMachine(ctx);
-  const values = ctx.parse(ACTION_SCHEMA);
-  requireScope(ctx.key, scopeForCommand(values.command));
-  return commandResponse(ctx, machine, values.command, values.parameters);
-}
-
-function batch(ctx) {
-  const machine = findMachine(ctx);
-  const { steps, stop_on_error: stopOnError } = ctx.parse(BATCH_SCHEMA);
-  for (const step of steps) {
-    requireScope(ctx.key, scopeForCommand(step.command));
-  }
-  requireState(machine, ["running"], "run commands on");
-  const results = [];
-  let aborted = false;
-  for (const [index, step] of steps.entries()) {
-    const outcome = runCommand(machine, step.command, step.parameters ?? {});
-    results.push({ index, command: step.command, ...outcome, duration_ms: 12 });
-    if (!outcome.success && stopOnError) {
-      aborted = index < steps.length - 1;
-      break;
-    }
-  }
-  return jsonResponse({
-    machine_id: machine.id,
-    results,
-    completed_count: results.filter((result) => result.success).length,
-    failed_count: results.filter((result) => !result.success).length,
-    aborted,
-    request_id: ctx.requestId,
-  });
-}
-
-function operation(kind, ops, commandFor) {
-  return (ctx) => {
-    const machine = findMachine(ctx);
-    if (!ops.includes(ctx.params.op)) {
-      throw new ApiError("NOT_FOUND", `Unknown ${kind} operation '${ctx.params.op.slice(0, 40)}'; use one of ${ops.join(", ")}.`);
-    }
-    const command = commandFor(ctx.params.op);
-    requireScope(ctx.key, kind === "browser" ? "actions:exec" : scopeForCommand(command));
-    const values = ctx.parse(OPERATION_SCHEMA);
-    return commandResponse(ctx, machine, command, values.parameters);
-  };
-}
-
-function terminal(ctx) {
-  const machine = findMachine(ctx);
-  const values = ctx.parse(TERMINAL_SCHEMA);
-  return commandResponse(ctx, machine, "terminal_exec", { command: values.command });
-}
-
 function getMachine(ctx) {
   const machine = findMachine(ctx);
-  return jsonResponse({ machine: machineView(machine), connection: connectionView(machine), request_id: ctx.requestId });
+  return jsonResponse({
+    machine: machineView(machine),
+    connection: connectionView(machine),
+    request_id: ctx.requestId,
+  });
 }
 
 /** Routes of the machines API. */
 export const machineRoutes = [
-  { method: "POST", path: "/v1/machines", scope: "machines:write", idempotent: true, handler: provision },
+  {
+    method: "POST",
+    path: "/v1/machines",
+    scope: "machines:write",
+    idempotent: true,
+    handler: provision,
+  },
   { method: "GET", path: "/v1/machines", scope: "machines:read", handler: listMachines },
   { method: "GET", path: "/v1/machines/pricing", scope: "machines:read", handler: pricing },
   { method: "GET", path: "/v1/machines/:id", scope: "machines:read", handler: getMachine },
   { method: "PATCH", path: "/v1/machines/:id", scope: "machines:write", handler: updateTtl },
-  { method: "DELETE", path: "/v1/machines/:id", scope: "machines:write", handler: transition("terminate", ["creating", "running", "starting", "stopping", "restarting", "stopped", "suspended", "error"], "terminated") },
-  { method: "POST", path: "/v1/machines/:id/start", scope: "machines:write", handler: transition("start", ["stopped", "suspended", "error"], "running") },
-  { method: "POST", path: "/v1/machines/:id/stop", scope: "machines:write", handler: transition("stop", ["running", "creating", "error"], "stopped") },
-  { method: "POST", path: "/v1/machines/:id/restart", scope: "machines:write", handler: transition("restart", ["running"], "running") },
-  { method: "POST", path: "/v1/machines/:id/snapshot", scope: "snapshots:write", idempotent: true, handler: snapshot },
-  { method: "GET", path: "/v1/machines/:id/screenshot", scope: "machines:read", handler: screenshot },
-  { method: "GET", path: "/v1/machines/:id/connection", scope: "connection:read", handler: connection },
-  { method: "POST", path: "/v1/machines/:id/actions", idempotent: true, handler: action },
-  { method: "POST", path: "/v1/machines/:id/actions/batch", idempotent: true, handler: batch },
-  { method: "POST", path: "/v1/machines/:id/browser/:op", idempotent: true, handler: operation("browser", BROWSER_OPS, (op) => `browser_${op.replace(/-/g, "_")}`) },
-  { method: "POST", path: "/v1/machines/:id/terminal", scope: "terminal:exec", idempotent: true, handler: terminal },
-  { method: "POST", path: "/v1/machines/:id/files/:op", handler: operation("files", FILE_OPS, commandForFileOp) },
+  {
+    method: "DELETE",
+    path: "/v1/machines/:id",
+    scope: "machines:write",
+    handler: transition(
+      "terminate",
+      [
+        "creating",
+        "running",
+        "starting",
+        "stopping",
+        "restarting",
+        "stopped",
+        "suspended",
+        "error",
+      ],
+      "terminated",
+    ),
+  },
+  {
+    method: "POST",
+    path: "/v1/machines/:id/start",
+    scope: "machines:write",
+    handler: transition("start", ["stopped", "suspended", "error"], "running"),
+  },
+  {
+    method: "POST",
+    path: "/v1/machines/:id/stop",
+    scope: "machines:write",
+    handler: transition("stop", ["running", "creating", "error"], "stopped"),
+  },
+  {
+    method: "POST",
+    path: "/v1/machines/:id/restart",
+    scope: "machines:write",
+    handler: transition("restart", ["running"], "running"),
+  },
+  {
+    method: "POST",
+    path: "/v1/machines/:id/snapshot",
+    scope: "snapshots:write",
+    idempotent: true,
+    handler: snapshot,
+  },
+  {
+    method: "GET",
+    path: "/v1/machines/:id/screenshot",
+    scope: "machines:read",
+    handler: screenshot,
+  },
+  {
+    method: "GET",
+    path: "/v1/machines/:id/connection",
+    scope: "connection:read",
+    handler: connection,
+  },
 ];

@@ -10,10 +10,11 @@ import {
   startRun,
   stepPrice,
 } from "../lib/run-lifecycle.mjs";
+import { llmKeyFingerprint } from "../lib/keys.mjs";
 import { CUA_VERSIONS, requireVersionAllowed } from "../lib/models.mjs";
 import { EventLog, eventStream, readResumeCursor } from "../lib/sse.mjs";
-import { jsonResponse, nowIso, randomHex, sha256Hex } from "../lib/util.mjs";
-import { readLimit, readStatusFilter, validateBody } from "../lib/validate.mjs";
+import { jsonResponse, nowIso, randomHex } from "../lib/util.mjs";
+import { readLimit, readStatusFilter } from "../lib/validate.mjs";
 import { checkWebhookUrl, newWebhookSecret } from "../lib/webhooks.mjs";
 
 const LLM_PROVIDERS = ["managed", "anthropic", "openai"];
@@ -39,7 +40,13 @@ const CREATE_SCHEMA = {
   max_steps: { type: "integer", min: 1, clampMax: 1000, default: 50 },
   deadline_seconds: { type: "integer", nullable: true, min: 1, clampMax: 86_400, default: null },
   on_awaiting_human: { type: "string", enum: ["pause", "fail", "cancel"], default: "pause" },
-  awaiting_human_timeout_seconds: { type: "integer", nullable: true, min: 1, max: 86_400, default: null },
+  awaiting_human_timeout_seconds: {
+    type: "integer",
+    nullable: true,
+    min: 1,
+    max: 86_400,
+    default: null,
+  },
   webhook_url: { type: "string", nullable: true, check: checkWebhookUrl, default: null },
   metadata: { type: "object", nullable: true, maxKeys: 50, default: null },
   model: { type: "string", nullable: true, max: 200, default: null },
@@ -49,10 +56,6 @@ const CREATE_SCHEMA = {
 const RESUME_SCHEMA = {
   note: { type: "string", nullable: true, max: 2000, default: null },
 };
-
-function fingerprintLlmKey(apiKey) {
-  return `sha256:${sha256Hex(apiKey).slice(0, 16)}`;
-}
 
 /** Resolves the `llm` echo from the body and the X-LLM-* headers (BYOK). */
 function resolveLlm(ctx, llm) {
@@ -66,20 +69,35 @@ function resolveLlm(ctx, llm) {
   }
   if (headerKey !== undefined && (headerKey.length < 16 || headerKey.length > 512)) {
     throw new ApiError("VALIDATION_ERROR", "X-LLM-Api-Key must be 16 to 512 characters.", {
-      details: [{ loc: ["header", "X-LLM-Api-Key"], msg: "must be 16 to 512 characters", type: "string_length" }],
+      details: [
+        {
+          loc: ["header", "X-LLM-Api-Key"],
+          msg: "must be 16 to 512 characters",
+          type: "string_length",
+        },
+      ],
     });
   }
+
   const provider = llm?.provider ?? headerProvider;
   if (provider === undefined) {
     return null;
   }
+
   const model = llm?.model ?? ctx.headers["x-llm-model"] ?? null;
   if (provider === "managed") {
     return { provider, model, key_fingerprint: null, key_source: "managed", key_scrubbed: false };
   }
   if (headerKey !== undefined) {
-    return { provider, model, key_fingerprint: fingerprintLlmKey(headerKey), key_source: "header", key_scrubbed: true };
+    return {
+      provider,
+      model,
+      key_fingerprint: llmKeyFingerprint(headerKey),
+      key_source: "header",
+      key_scrubbed: true,
+    };
   }
+
   const stored = ctx.store.llmKeys.get(`${ctx.mode}:${provider}`);
   if (stored === undefined) {
     throw new ApiError(
@@ -87,7 +105,13 @@ function resolveLlm(ctx, llm) {
       `No ${provider} key is stored. Send X-LLM-Api-Key or store one with PUT /v1/llm/keys/${provider}.`,
     );
   }
-  return { provider, model, key_fingerprint: stored.fingerprint, key_source: "stored", key_scrubbed: true };
+  return {
+    provider,
+    model,
+    key_fingerprint: stored.fingerprint,
+    key_source: "stored",
+    key_scrubbed: true,
+  };
 }
 
 /** Throws 404 MACHINE_NOT_FOUND for a known machine of the other mode or a terminated one. */
@@ -96,7 +120,10 @@ function checkMachine(ctx, machineId) {
   // The fake accepts ids it has never seen, so tests need no provisioning step.
   const machine = ctx.store.machines.get(machineId);
   if (machine !== undefined && (machine.mode !== ctx.mode || machine.status === "terminated")) {
-    throw new ApiError("MACHINE_NOT_FOUND", `No machine with id '${machineId}' is available to this key.`);
+    throw new ApiError(
+      "MACHINE_NOT_FOUND",
+      `No machine with id '${machineId}' is available to this key.`,
+    );
   }
 }
 
@@ -197,8 +224,19 @@ function streamRunEvents(ctx) {
 export const runRoutes = [
   { method: "POST", path: "/v1/runs", scope: "runs:write", idempotent: true, handler: createRun },
   { method: "GET", path: "/v1/runs", scope: "runs:read", handler: listRuns },
-  { method: "GET", path: "/v1/runs/:id", scope: "runs:read", handler: (ctx) => jsonResponse(publicRun(findRun(ctx), ctx.requestId)) },
+  {
+    method: "GET",
+    path: "/v1/runs/:id",
+    scope: "runs:read",
+    handler: (ctx) => jsonResponse(publicRun(findRun(ctx), ctx.requestId)),
+  },
   { method: "POST", path: "/v1/runs/:id/cancel", scope: "runs:write", handler: cancelRun },
   { method: "POST", path: "/v1/runs/:id/resume", scope: "runs:write", handler: resume },
-  { method: "GET", path: "/v1/runs/:id/events", scope: "runs:read", stream: true, handler: streamRunEvents },
+  {
+    method: "GET",
+    path: "/v1/runs/:id/events",
+    scope: "runs:read",
+    stream: true,
+    handler: streamRunEvents,
+  },
 ];

@@ -1,21 +1,27 @@
-// Schedules, their runs and triggers, and the inbound trigger webhook
-// POST /v1/triggers/webhook/{id} (HMAC-signed, no API key).
+// Schedules and their runs. Triggers and the inbound trigger webhook live in
+// triggers.mjs.
 
 import { ApiError } from "../lib/errors.mjs";
-import { rateLimitedError } from "../lib/keys.mjs";
 import { GATE_CREDITS } from "../lib/pricing.mjs";
-import { jsonResponse, newUuid, nowIso, randomHex, sha256Hex } from "../lib/util.mjs";
+import { findSchedule, startScheduleRun } from "../lib/schedule-state.mjs";
+import { jsonResponse, newUuid, nowIso, randomHex } from "../lib/util.mjs";
 import { readLimit, readStatusFilter, rejectField, rejectQuery } from "../lib/validate.mjs";
-import { newWebhookSecret, verifySignatureHeader } from "../lib/webhooks.mjs";
 
-const SCHEDULE_RUN_STATES = ["completed", "failed", "skipped", "cancelled", "running", "insufficient_credits"];
-const DEDUPE_WINDOW_MS = 60_000;
+const SCHEDULE_RUN_STATES = [
+  "completed",
+  "failed",
+  "skipped",
+  "cancelled",
+  "running",
+  "insufficient_credits",
+];
 
-// NOTE: the API lists frequencies from every_15_minutes to monthly plus
-// custom without the full enum, so the fake accepts this family of names.
+// The API lists frequencies from every_15_minutes to monthly plus custom
+// without the full enum, so the fake accepts this family of names.
 const FREQUENCY = /^(every_\d{1,3}_(minutes|hours)|hourly|daily|weekdays|weekly|monthly|custom)$/;
 
-const isDate = (value) => (Number.isNaN(Date.parse(value)) ? "must be an ISO-8601 date-time" : undefined);
+const isDate = (value) =>
+  Number.isNaN(Date.parse(value)) ? "must be an ISO-8601 date-time" : undefined;
 const SCHEDULE_FIELDS = {
   name: { type: "string", min: 1, max: 128 },
   machine_id: { type: "string", min: 1, max: 128 },
@@ -38,11 +44,6 @@ const CREATE_SCHEMA = {
   timezone: { ...SCHEDULE_FIELDS.timezone, default: "UTC" },
   max_consecutive_failures: { ...SCHEDULE_FIELDS.max_consecutive_failures, default: 5 },
 };
-const TRIGGER_SCHEMA = {
-  type: { type: "string", enum: ["webhook", "email"], default: "webhook" },
-  name: { type: "string", nullable: true, max: 128, default: null },
-  rate_limit_per_minute: { type: "integer", min: 1, max: 600, default: 60 },
-};
 
 function checkTiming(schedule) {
   const hasFrequency = schedule.frequency !== null && schedule.frequency !== undefined;
@@ -60,24 +61,6 @@ function scheduleView(schedule, requestId) {
   return structuredClone({ ...view, request_id: requestId });
 }
 
-function findSchedule(ctx, id = ctx.params.id) {
-  const schedule = ctx.store.findOwned(ctx.store.schedules, id, ctx.mode);
-  if (schedule === undefined) {
-    throw new ApiError("NOT_FOUND", `No schedule with id '${String(id).slice(0, 128)}' for this ${ctx.mode} key.`);
-  }
-  return schedule;
-}
-
-function startScheduleRun(store, schedule, trigger) {
-  const run = { id: `srun_${randomHex(8)}`, schedule_id: schedule.id, status: "running", trigger, started_at: nowIso(), finished_at: null };
-  schedule.runs.push(run);
-  store.setTimer(() => {
-    run.status = "completed";
-    run.finished_at = nowIso();
-  }, store.stepDelayMs);
-  return run;
-}
-
 function createSchedule(ctx) {
   const values = ctx.parse(CREATE_SCHEMA);
   checkTiming(values);
@@ -86,7 +69,9 @@ function createSchedule(ctx) {
   const schedule = {
     id: ctx.mode === "test" ? `sch_test_${randomHex(8)}` : newUuid(),
     object: "schedule",
-    ...Object.fromEntries(Object.keys(SCHEDULE_FIELDS).map((field) => [field, values[field] ?? null])),
+    ...Object.fromEntries(
+      Object.keys(SCHEDULE_FIELDS).map((field) => [field, values[field] ?? null]),
+    ),
     status: "active",
     consecutive_failures: 0,
     created_at: now,
@@ -100,8 +85,14 @@ function createSchedule(ctx) {
 
 function listSchedules(ctx) {
   const limit = readLimit(ctx.query, 20);
-  const schedules = [...ctx.store.schedules.values()].filter((schedule) => schedule.mode === ctx.mode);
-  return paginate(ctx, schedules.map((schedule) => scheduleView(schedule, undefined)), limit);
+  const schedules = [...ctx.store.schedules.values()].filter(
+    (schedule) => schedule.mode === ctx.mode,
+  );
+  return paginate(
+    ctx,
+    schedules.map((schedule) => scheduleView(schedule, undefined)),
+    limit,
+  );
 }
 
 function paginate(ctx, items, limit) {
@@ -115,13 +106,27 @@ function paginate(ctx, items, limit) {
   }
   const page = items.slice(offset, offset + limit);
   const hasMore = offset + limit < items.length;
-  return jsonResponse({ data: page, next_cursor: hasMore ? `c${offset + limit}` : null, has_more: hasMore, request_id: ctx.requestId });
+  return jsonResponse({
+    data: page,
+    next_cursor: hasMore ? `c${offset + limit}` : null,
+    has_more: hasMore,
+    request_id: ctx.requestId,
+  });
 }
 
 function updateSchedule(ctx) {
   const schedule = findSchedule(ctx);
-  if (ctx.body === undefined || (ctx.jsonError === null && typeof ctx.body === "object" && ctx.body !== null && Object.keys(ctx.body).length === 0)) {
-    throw new ApiError("EMPTY_UPDATE", "The PATCH body has no fields; send at least one field to change.");
+  if (
+    ctx.body === undefined ||
+    (ctx.jsonError === null &&
+      typeof ctx.body === "object" &&
+      ctx.body !== null &&
+      Object.keys(ctx.body).length === 0)
+  ) {
+    throw new ApiError(
+      "EMPTY_UPDATE",
+      "The PATCH body has no fields; send at least one field to change.",
+    );
   }
   const values = ctx.parse(SCHEDULE_FIELDS);
   const updated = { ...schedule, ...values };
@@ -143,7 +148,12 @@ function runNow(ctx) {
   const schedule = findSchedule(ctx);
   ctx.store.requireBalance(ctx.mode, GATE_CREDITS, "Running a schedule");
   const run = startScheduleRun(ctx.store, schedule, "manual");
-  return jsonResponse({ schedule_id: schedule.id, run_id: run.id, status: run.status, request_id: ctx.requestId });
+  return jsonResponse({
+    schedule_id: schedule.id,
+    run_id: run.id,
+    status: run.status,
+    request_id: ctx.requestId,
+  });
 }
 
 function listScheduleRuns(ctx) {
@@ -158,121 +168,64 @@ function getScheduleRun(ctx) {
   const schedule = findSchedule(ctx);
   const run = schedule.runs.find((item) => item.id === ctx.params.runId);
   if (run === undefined) {
-    throw new ApiError("NOT_FOUND", `Schedule '${schedule.id}' has no run '${ctx.params.runId.slice(0, 128)}'.`);
+    throw new ApiError(
+      "NOT_FOUND",
+      `Schedule '${schedule.id}' has no run '${ctx.params.runId.slice(0, 128)}'.`,
+    );
   }
   return jsonResponse({ ...run, request_id: ctx.requestId });
 }
 
-function triggerView(trigger) {
-  const { secret, mode, hits, recentBodies, ...view } = trigger;
-  return structuredClone(view);
-}
-
-function addTrigger(ctx) {
-  const schedule = findSchedule(ctx);
-  const values = ctx.parse(TRIGGER_SCHEMA);
-  const trigger = {
-    id: `trg_${randomHex(8)}`,
-    schedule_id: schedule.id,
-    type: values.type,
-    name: values.name,
-    rate_limit_per_minute: values.rate_limit_per_minute,
-    created_at: nowIso(),
-    mode: ctx.mode,
-    hits: [],
-    recentBodies: new Map(),
-  };
-  if (values.type === "webhook") {
-    trigger.webhook_id = `whk_${randomHex(8)}`;
-    trigger.webhook_url = `${ctx.store.baseUrl}/triggers/webhook/${trigger.webhook_id}`;
-    trigger.secret = newWebhookSecret();
-  } else {
-    trigger.email_address = `sch-${schedule.id}@triggers.coasty.invalid`;
-  }
-  ctx.store.triggers.set(trigger.id, trigger);
-  const body = { ...triggerView(trigger), request_id: ctx.requestId };
-  if (trigger.secret !== undefined) {
-    body.secret = trigger.secret;
-  }
-  return jsonResponse(body, 200, { "Cache-Control": "no-store" });
-}
-
-function listTriggers(ctx) {
-  const schedule = findSchedule(ctx);
-  const triggers = [...ctx.store.triggers.values()].filter((trigger) => trigger.schedule_id === schedule.id);
-  return jsonResponse({ data: triggers.map(triggerView), request_id: ctx.requestId });
-}
-
-function removeTrigger(ctx) {
-  const schedule = findSchedule(ctx);
-  const trigger = ctx.store.triggers.get(ctx.params.tid);
-  if (trigger === undefined || trigger.schedule_id !== schedule.id) {
-    throw new ApiError("NOT_FOUND", `Schedule '${schedule.id}' has no trigger '${ctx.params.tid.slice(0, 128)}'.`);
-  }
-  ctx.store.triggers.delete(trigger.id);
-  return jsonResponse({ id: trigger.id, deleted: true, request_id: ctx.requestId });
-}
-
-/** Handles a signed inbound call; checks run in the order 404, 401, 429, inactive, 402. */
-function fireWebhookTrigger(ctx) {
-  const trigger = [...ctx.store.triggers.values()].find((item) => item.webhook_id === ctx.params.id);
-  if (trigger === undefined) {
-    throw new ApiError("NOT_FOUND", `No trigger webhook '${ctx.params.id.slice(0, 128)}'.`);
-  }
-  const header = ctx.headers["coasty-signature"] ?? ctx.headers["x-coasty-signature"];
-  if (!verifySignatureHeader(header, trigger.secret, ctx.rawBytes)) {
-    throw new ApiError(
-      "INVALID_SIGNATURE",
-      "Missing, invalid or expired Coasty-Signature: sign '<t>.<raw body>' with the trigger secret, t within 300 seconds.",
-    );
-  }
-  const nowMs = Date.now();
-  trigger.hits = trigger.hits.filter((atMs) => nowMs - atMs < 60_000);
-  if (trigger.hits.length >= trigger.rate_limit_per_minute) {
-    throw rateLimitedError(Math.max(1, Math.ceil((trigger.hits[0] + 60_000 - nowMs) / 1000)));
-  }
-  trigger.hits.push(nowMs);
-  const schedule = ctx.store.schedules.get(trigger.schedule_id);
-  if (schedule === undefined || schedule.status !== "active") {
-    throw new ApiError("SCHEDULE_INACTIVE", "The schedule of this trigger is paused or deleted; resume it first.");
-  }
-  ctx.store.requireBalance(schedule.mode, GATE_CREDITS, "Firing a trigger");
-  const bodyHash = sha256Hex(ctx.rawBytes);
-  const earlier = trigger.recentBodies.get(bodyHash);
-  if (earlier !== undefined && nowMs - earlier.atMs < DEDUPE_WINDOW_MS) {
-    return jsonResponse({ received: true, schedule_id: schedule.id, run_id: earlier.runId, deduplicated: true, message: "Duplicate delivery within 60 seconds; no new run.", request_id: ctx.requestId });
-  }
-  const run = startScheduleRun(ctx.store, schedule, "webhook");
-  trigger.recentBodies.set(bodyHash, { runId: run.id, atMs: nowMs });
-  return jsonResponse({ received: true, schedule_id: schedule.id, run_id: run.id, deduplicated: false, message: "Schedule run started.", request_id: ctx.requestId });
-}
-
-function emailMailbox(ctx) {
-  const { schedule_id: scheduleId } = ctx.parse({ schedule_id: { type: "string", required: true, min: 1, max: 128 } });
-  const schedule = findSchedule(ctx, scheduleId);
-  // NOTE: the email-mailbox response is undocumented; the address uses the reserved .invalid TLD.
-  return jsonResponse({ schedule_id: schedule.id, address: `sch-${schedule.id}@triggers.coasty.invalid`, request_id: ctx.requestId });
-}
-
 /** Routes of the schedules and triggers API. */
 export const scheduleRoutes = [
-  { method: "POST", path: "/v1/schedules", scope: "schedules:write", idempotent: true, handler: createSchedule },
+  {
+    method: "POST",
+    path: "/v1/schedules",
+    scope: "schedules:write",
+    idempotent: true,
+    handler: createSchedule,
+  },
   { method: "GET", path: "/v1/schedules", scope: "schedules:read", handler: listSchedules },
-  { method: "GET", path: "/v1/schedules/:id", scope: "schedules:read", handler: (ctx) => jsonResponse(scheduleView(findSchedule(ctx), ctx.requestId)) },
+  {
+    method: "GET",
+    path: "/v1/schedules/:id",
+    scope: "schedules:read",
+    handler: (ctx) => jsonResponse(scheduleView(findSchedule(ctx), ctx.requestId)),
+  },
   { method: "PATCH", path: "/v1/schedules/:id", scope: "schedules:write", handler: updateSchedule },
-  { method: "DELETE", path: "/v1/schedules/:id", scope: "schedules:write", handler: (ctx) => {
-    const schedule = findSchedule(ctx);
-    ctx.store.schedules.delete(schedule.id);
-    return jsonResponse({ id: schedule.id, deleted: true, request_id: ctx.requestId });
-  } },
+  {
+    method: "DELETE",
+    path: "/v1/schedules/:id",
+    scope: "schedules:write",
+    handler: (ctx) => {
+      const schedule = findSchedule(ctx);
+      ctx.store.schedules.delete(schedule.id);
+      return jsonResponse({ id: schedule.id, deleted: true, request_id: ctx.requestId });
+    },
+  },
   { method: "POST", path: "/v1/schedules/:id/run", scope: "schedules:write", handler: runNow },
-  { method: "POST", path: "/v1/schedules/:id/pause", scope: "schedules:write", handler: setScheduleStatus("paused") },
-  { method: "POST", path: "/v1/schedules/:id/resume", scope: "schedules:write", handler: setScheduleStatus("active") },
-  { method: "GET", path: "/v1/schedules/:id/runs", scope: "schedules:read", handler: listScheduleRuns },
-  { method: "GET", path: "/v1/schedules/:id/runs/:runId", scope: "schedules:read", handler: getScheduleRun },
-  { method: "GET", path: "/v1/schedules/:id/triggers", scope: "schedules:read", handler: listTriggers },
-  { method: "POST", path: "/v1/schedules/:id/triggers", scope: "triggers:write", handler: addTrigger },
-  { method: "DELETE", path: "/v1/schedules/:id/triggers/:tid", scope: "triggers:write", handler: removeTrigger },
-  { method: "POST", path: "/v1/triggers/webhook/:id", auth: false, handler: fireWebhookTrigger },
-  { method: "POST", path: "/v1/triggers/email-mailbox", scope: "triggers:write", handler: emailMailbox },
+  {
+    method: "POST",
+    path: "/v1/schedules/:id/pause",
+    scope: "schedules:write",
+    handler: setScheduleStatus("paused"),
+  },
+  {
+    method: "POST",
+    path: "/v1/schedules/:id/resume",
+    scope: "schedules:write",
+    handler: setScheduleStatus("active"),
+  },
+  {
+    method: "GET",
+    path: "/v1/schedules/:id/runs",
+    scope: "schedules:read",
+    handler: listScheduleRuns,
+  },
+  {
+    method: "GET",
+    path: "/v1/schedules/:id/runs/:runId",
+    scope: "schedules:read",
+    handler: getScheduleRun,
+  },
 ];

@@ -72,8 +72,12 @@ function predictInSession(ctx) {
   const session = findSession(ctx);
   const values = ctx.parse(PREDICT_SCHEMA);
   checkScreenshot(values.screenshot);
+
   // The session keeps the sizes of its last max_trajectory_length screenshots.
-  const current = imageSize(values.screenshot, { width: session.screen_width, height: session.screen_height });
+  const current = imageSize(values.screenshot, {
+    width: session.screen_width,
+    height: session.screen_height,
+  });
   const trajectoryShots = session.trajectory.length;
   const price = inferencePrice(PRICES.sessionPredict, {
     images: [current, ...session.trajectory],
@@ -81,12 +85,14 @@ function predictInSession(ctx) {
     cuaVersion: session.cua_version,
     systemPrompt: session.system_prompt,
   });
+
   const charged = ctx.bill(price, "This session prediction");
   session.trajectory.push(current);
   session.trajectory = session.trajectory.slice(-session.max_trajectory_length);
   session.step_count += 1;
   session.total_credits_used += charged;
   session.lastUsedMs = Date.now();
+
   const prediction = fakePrediction(values.instruction, {
     width: session.screen_width,
     height: session.screen_height,
@@ -125,10 +131,27 @@ function listSessions(ctx) {
 
 /** Routes of the sessions API. */
 export const sessionRoutes = [
-  { method: "POST", path: "/v1/sessions", scope: "session", idempotent: true, handler: createSession },
+  {
+    method: "POST",
+    path: "/v1/sessions",
+    scope: "session",
+    idempotent: true,
+    handler: createSession,
+  },
   { method: "GET", path: "/v1/sessions", scope: "session", handler: listSessions },
-  { method: "GET", path: "/v1/sessions/:id", scope: "session", handler: (ctx) => jsonResponse({ ...sessionView(findSession(ctx)), request_id: ctx.requestId }) },
+  {
+    method: "GET",
+    path: "/v1/sessions/:id",
+    scope: "session",
+    handler: (ctx) => jsonResponse({ ...sessionView(findSession(ctx)), request_id: ctx.requestId }),
+  },
   { method: "DELETE", path: "/v1/sessions/:id", scope: "session", handler: deleteSession },
-  { method: "POST", path: "/v1/sessions/:id/predict", scope: "session", idempotent: true, handler: predictInSession },
+  {
+    method: "POST",
+    path: "/v1/sessions/:id/predict",
+    scope: "session",
+    idempotent: true,
+    handler: predictInSession,
+  },
   { method: "POST", path: "/v1/sessions/:id/reset", scope: "session", handler: resetSession },
 ];

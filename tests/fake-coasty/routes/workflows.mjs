@@ -56,7 +56,10 @@ function workflowView(workflow, requestId) {
 function findWorkflow(ctx) {
   const workflow = ctx.store.findOwned(ctx.store.workflows, ctx.params.id, ctx.mode);
   if (workflow === undefined) {
-    throw new ApiError("WORKFLOW_NOT_FOUND", `No workflow with id '${ctx.params.id.slice(0, 128)}' for this ${ctx.mode} key.`);
+    throw new ApiError(
+      "WORKFLOW_NOT_FOUND",
+      `No workflow with id '${ctx.params.id.slice(0, 128)}' for this ${ctx.mode} key.`,
+    );
   }
   return workflow;
 }
@@ -64,16 +67,24 @@ function findWorkflow(ctx) {
 function findWorkflowRun(ctx) {
   const run = ctx.store.findOwned(ctx.store.workflowRuns, ctx.params.id, ctx.mode);
   if (run === undefined) {
-    throw new ApiError("RUN_NOT_FOUND", `No workflow run with id '${ctx.params.id.slice(0, 128)}' for this ${ctx.mode} key.`);
+    throw new ApiError(
+      "RUN_NOT_FOUND",
+      `No workflow run with id '${ctx.params.id.slice(0, 128)}' for this ${ctx.mode} key.`,
+    );
   }
   return run;
 }
 
 function createWorkflow(ctx) {
   const values = ctx.parse(CREATE_SCHEMA);
-  const taken = [...ctx.store.workflows.values()].some((workflow) => workflow.mode === ctx.mode && workflow.slug === values.slug);
+  const taken = [...ctx.store.workflows.values()].some(
+    (workflow) => workflow.mode === ctx.mode && workflow.slug === values.slug,
+  );
   if (taken) {
-    throw new ApiError("CONFLICT", `A workflow with slug '${values.slug}' already exists; choose another slug.`);
+    throw new ApiError(
+      "CONFLICT",
+      `A workflow with slug '${values.slug}' already exists; choose another slug.`,
+    );
   }
   const now = nowIso();
   const workflow = {
@@ -114,7 +125,9 @@ function archiveWorkflow(ctx) {
 
 function listWorkflows(ctx) {
   const limit = readLimit(ctx.query, 20);
-  const workflows = [...ctx.store.workflows.values()].filter((workflow) => workflow.mode === ctx.mode).reverse();
+  const workflows = [...ctx.store.workflows.values()]
+    .filter((workflow) => workflow.mode === ctx.mode)
+    .reverse();
   return jsonResponse({
     object: "list",
     data: workflows.slice(0, limit).map((workflow) => workflowView(workflow, undefined)),
@@ -161,10 +174,14 @@ function startSavedRun(ctx) {
   const workflow = findWorkflow(ctx);
   const values = ctx.parse(START_SCHEMA);
   if (workflow.status !== "active") {
-    throw new ApiError("INVALID_STATE", `Workflow '${workflow.id}' is ${workflow.status}; set it active before starting runs.`, {
-      current_state: workflow.status,
-      allowed_from: ["active"],
-    });
+    throw new ApiError(
+      "INVALID_STATE",
+      `Workflow '${workflow.id}' is ${workflow.status}; set it active before starting runs.`,
+      {
+        current_state: workflow.status,
+        allowed_from: ["active"],
+      },
+    );
   }
   return startRun(ctx, workflow, values, workflow.definition);
 }
@@ -205,10 +222,14 @@ function resumeRun(ctx) {
   const { approved, note } = ctx.parse(RESUME_SCHEMA);
   const run = findWorkflowRun(ctx);
   if (run.status !== "awaiting_human") {
-    throw new ApiError("NOT_AWAITING_HUMAN", `Workflow run '${run.id}' is ${run.status}; only a run in awaiting_human can be resumed.`, {
-      current_state: run.status,
-      allowed_from: ["awaiting_human"],
-    });
+    throw new ApiError(
+      "NOT_AWAITING_HUMAN",
+      `Workflow run '${run.id}' is ${run.status}; only a run in awaiting_human can be resumed.`,
+      {
+        current_state: run.status,
+        allowed_from: ["awaiting_human"],
+      },
+    );
   }
   resumeWorkflowRun(ctx.store, run, approved, note);
   return jsonResponse(publicWorkflowRun(run, ctx.requestId));
@@ -221,16 +242,59 @@ function streamEvents(ctx) {
 
 /** Routes of the workflows API; literal `/runs` paths come before `/:id`. */
 export const workflowRoutes = [
-  { method: "POST", path: "/v1/workflows/runs", scope: "workflows:write", idempotent: true, handler: startAdHocRun },
+  {
+    method: "POST",
+    path: "/v1/workflows/runs",
+    scope: "workflows:write",
+    idempotent: true,
+    handler: startAdHocRun,
+  },
   { method: "GET", path: "/v1/workflows/runs", scope: "workflows:read", handler: listWorkflowRuns },
-  { method: "GET", path: "/v1/workflows/runs/:id", scope: "workflows:read", handler: (ctx) => jsonResponse(publicWorkflowRun(findWorkflowRun(ctx), ctx.requestId)) },
-  { method: "GET", path: "/v1/workflows/runs/:id/events", scope: "workflows:read", stream: true, handler: streamEvents },
-  { method: "POST", path: "/v1/workflows/runs/:id/cancel", scope: "workflows:write", handler: cancelWorkflowRun },
-  { method: "POST", path: "/v1/workflows/runs/:id/resume", scope: "workflows:write", handler: resumeRun },
+  {
+    method: "GET",
+    path: "/v1/workflows/runs/:id",
+    scope: "workflows:read",
+    handler: (ctx) => jsonResponse(publicWorkflowRun(findWorkflowRun(ctx), ctx.requestId)),
+  },
+  {
+    method: "GET",
+    path: "/v1/workflows/runs/:id/events",
+    scope: "workflows:read",
+    stream: true,
+    handler: streamEvents,
+  },
+  {
+    method: "POST",
+    path: "/v1/workflows/runs/:id/cancel",
+    scope: "workflows:write",
+    handler: cancelWorkflowRun,
+  },
+  {
+    method: "POST",
+    path: "/v1/workflows/runs/:id/resume",
+    scope: "workflows:write",
+    handler: resumeRun,
+  },
   { method: "POST", path: "/v1/workflows", scope: "workflows:write", handler: createWorkflow },
   { method: "GET", path: "/v1/workflows", scope: "workflows:read", handler: listWorkflows },
-  { method: "GET", path: "/v1/workflows/:id", scope: "workflows:read", handler: (ctx) => jsonResponse(workflowView(findWorkflow(ctx), ctx.requestId)) },
+  {
+    method: "GET",
+    path: "/v1/workflows/:id",
+    scope: "workflows:read",
+    handler: (ctx) => jsonResponse(workflowView(findWorkflow(ctx), ctx.requestId)),
+  },
   { method: "PUT", path: "/v1/workflows/:id", scope: "workflows:write", handler: updateWorkflow },
-  { method: "DELETE", path: "/v1/workflows/:id", scope: "workflows:write", handler: archiveWorkflow },
-  { method: "POST", path: "/v1/workflows/:id/runs", scope: "workflows:write", idempotent: true, handler: startSavedRun },
+  {
+    method: "DELETE",
+    path: "/v1/workflows/:id",
+    scope: "workflows:write",
+    handler: archiveWorkflow,
+  },
+  {
+    method: "POST",
+    path: "/v1/workflows/:id/runs",
+    scope: "workflows:write",
+    idempotent: true,
+    handler: startSavedRun,
+  },
 ];
