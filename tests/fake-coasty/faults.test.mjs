@@ -39,6 +39,9 @@ describe("idempotency", () => {
     assert.equal(second.headers.get("x-coasty-idempotent-replay"), "true");
     assert.equal(second.headers.get("x-credits-charged"), "0");
     assert.equal(first.headers.get("x-coasty-idempotent-replay"), null);
+    const remainingFirst = Number(first.headers.get("x-ratelimit-remaining"));
+    const remainingSecond = Number(second.headers.get("x-ratelimit-remaining"));
+    assert.equal(remainingSecond, remainingFirst - 1, "a replay gets fresh rate-limit headers");
     assert.equal(fake.runs().filter((run) => run.id === first.body.id).length, 1);
     await waitForRunStatus(fake, first.body.id, "succeeded");
     const charges = fake.charges().filter((charge) => charge.idempotencyKey === key);

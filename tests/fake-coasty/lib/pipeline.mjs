@@ -129,9 +129,10 @@ async function runHandler(ctx, found, fault) {
     ctx.store.idempotency.finish(ctx.mode, ctx.idempotencyKey, { status: 500 });
     throw error;
   }
+  // Billing and rate-limit headers are not stored: a replay gets fresh ones.
   ctx.store.idempotency.finish(ctx.mode, ctx.idempotencyKey, {
     status: response.status,
-    headers: { ...ctx.responseHeaders, ...response.headers },
+    headers: response.headers,
     body: response.body,
   });
   return response;
