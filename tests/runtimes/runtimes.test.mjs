@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -137,7 +137,7 @@ test("Vercel edge-runtime", async (t) => {
   const { runtime, entryPoint } = await startEdgeRuntime({
     entry: join(testDir, "entries", "edge.mjs"),
   });
-  t.diagnostic(`edge-runtime entry point: ${entryPoint}`);
+  t.diagnostic(`edge-runtime entry point: ${relative(root, entryPoint)}`);
   const response = await runtime.dispatchFetch("http://127.0.0.1/conformance", {
     method: "POST",
     body: JSON.stringify({ baseUrl: fake.baseUrl, apiKey: fake.keys.test }),

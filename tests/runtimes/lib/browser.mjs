@@ -50,13 +50,15 @@ function listen(server) {
 
 /**
  * Bundles `entry` with the `browser` export condition, opens it in headless
- * Chromium and waits until the page sets `window.__result`, which it returns.
+ * Chromium and waits until the page sets `window.__result`. Returns
+ * `{ result, entryPoint, console }`: that value, the package file that
+ * "coasty" resolved to, and the page's console messages.
  * `apiOrigin` (optional) is the origin that /v1/* is forwarded to, and `hash`
  * is the page URL's fragment. A script error on the page fails the run.
  */
 export async function runInChromium({ entry, apiOrigin, hash = "", timeoutMs = 30_000 }) {
   const dir = mkdtempSync(join(tmpdir(), "coasty-browser-"));
-  const { wasmFile } = await bundleEntry({
+  const { wasmFile, entryPoint } = await bundleEntry({
     entry,
     outfile: join(dir, "bundle.js"),
     conditions: ["browser"],
@@ -100,7 +102,8 @@ export async function runInChromium({ entry, apiOrigin, hash = "", timeoutMs = 3
       page.waitForFunction(() => window.__result !== undefined, null, { timeout: timeoutMs }),
       pageError,
     ]);
-    return { result: await page.evaluate(() => window.__result), console: consoleLines };
+    const result = await page.evaluate(() => window.__result);
+    return { result, entryPoint, console: consoleLines };
   } catch (error) {
     throw new Error(`${error.message}\npage console:\n${consoleLines.join("\n")}`);
   } finally {

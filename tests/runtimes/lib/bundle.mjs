@@ -4,8 +4,9 @@ import { dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 
 /**
- * Bundles `entry` into `outfile` and returns the absolute path of the
- * package's wasm file, which the caller serves or embeds next to the bundle.
+ * Bundles `entry` into `outfile`. Returns `{ wasmFile, entryPoint }`: the
+ * absolute paths of the package's wasm file, which the caller serves or
+ * embeds next to the bundle, and of the file that "coasty" resolved to.
  * `wasmImport` decides what happens to `import wasm from "...wasm"` (workerd
  * and edge-light entries): "external" keeps the import for the runtime's own
  * module loader, or a global name makes it read that global instead.
@@ -47,14 +48,19 @@ export async function bundleEntry({
     metafile: true,
     logLevel: "error",
   });
-  const glue = Object.keys(result.metafile.inputs).find((input) =>
-    input.endsWith("coasty_wasm.js"),
-  );
+  const inputs = result.metafile.inputs;
+  const glue = Object.keys(inputs).find((input) => input.endsWith("coasty_wasm.js"));
   if (glue === undefined) {
     throw new Error(
       `the bundle of ${entry} does not contain coasty_wasm.js; is "coasty" imported?`,
     );
   }
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes(":"));
-  return { wasmFile: join(dirname(resolve(process.cwd(), glue)), "coasty_wasm_bg.wasm"), inputs };
+  // The file that the import of "coasty" resolved to under these conditions.
+  const packageImport = Object.values(inputs)
+    .flatMap((input) => input.imports)
+    .find((imported) => imported.original === "coasty");
+  return {
+    wasmFile: join(dirname(resolve(glue)), "coasty_wasm_bg.wasm"),
+    entryPoint: packageImport ? resolve(packageImport.path) : null,
+  };
 }

@@ -21,7 +21,7 @@ export async function startEdgeRuntime({ entry }) {
   const dir = mkdtempSync(join(tmpdir(), "coasty-edge-"));
   try {
     const outfile = join(dir, "edge.js");
-    const { wasmFile, inputs } = await bundleEntry({
+    const { wasmFile, entryPoint } = await bundleEntry({
       entry,
       outfile,
       format: "iife",
@@ -36,7 +36,6 @@ export async function startEdgeRuntime({ entry }) {
     const compile = runtime.evaluate("(bytes) => new WebAssembly.Module(bytes)");
     runtime.context[WASM_GLOBAL] = compile(new Uint8Array(readFileSync(wasmFile)));
     runtime.evaluate(readFileSync(outfile, "utf8"));
-    const entryPoint = inputs.find((input) => /\/dist\/[^/]+\.mjs$/.test(input));
     return { runtime, entryPoint };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -49,11 +49,12 @@ ${bindingLines.join("\n")}
 /**
  * Bundles `entry` with the `workerd` export condition (as wrangler does) and
  * serves it. `bindings` become JSON bindings on `env`. Returns
- * `{ url, stop(), output() }`, where `output()` is what workerd printed.
+ * `{ url, entryPoint, stop(), output() }`: `entryPoint` is the package file
+ * that "coasty" resolved to, and `output()` returns what workerd printed.
  */
 export async function startWorkerd({ entry, bindings = {} }) {
   const dir = mkdtempSync(join(tmpdir(), "coasty-workerd-"));
-  const { wasmFile } = await bundleEntry({
+  const { wasmFile, entryPoint } = await bundleEntry({
     entry,
     outfile: join(dir, "worker.js"),
     conditions: ["workerd", "worker", "browser"],
@@ -81,5 +82,5 @@ export async function startWorkerd({ entry, bindings = {} }) {
     await stop();
     throw new Error(`${error.message}\nworkerd output:\n${output}`);
   }
-  return { url, stop, output: () => output };
+  return { url, entryPoint, stop, output: () => output };
 }
