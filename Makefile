@@ -21,3 +21,6 @@ mock:
 
 clean:
 	rm -rf pkg target test-output
+
+serve: build
+	node tools/serve.mjs
