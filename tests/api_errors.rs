@@ -4,6 +4,7 @@
 use coasty::api::error::{decode_api_error, ApiError, ErrorClass, ErrorKind, RAW_BODY_MAX_BYTES};
 use coasty::api::http_date::parse_retry_after;
 use coasty::api::response::{normalize_run, RateLimit, ResponseMeta};
+use coasty::json::Json;
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_700_000_000;
@@ -17,6 +18,15 @@ fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 fn decode_json(status: u16, body: Value) -> ApiError {
     decode_api_error(status, &[], body.to_string().as_bytes(), NOW)
+}
+
+/// Converts a `json!` value to the crate's JSON type.
+fn to_json(value: Value) -> Json {
+    Json::parse(&value.to_string()).unwrap()
+}
+
+fn extra_text<'a>(error: &'a ApiError, name: &str) -> Option<&'a str> {
+    error.extra(name).and_then(Json::as_str)
 }
 
 fn envelope(code: &str, extras: Value) -> Value {
@@ -141,7 +151,7 @@ fn scope_hint_names_scope() {
         "{hint}"
     );
     assert_eq!(error.class_name(), "InsufficientScopeError");
-    assert_eq!(error.extras["required_scope"], "runs:write");
+    assert_eq!(extra_text(&error, "required_scope"), Some("runs:write"));
     assert!(error
         .to_string()
         .starts_with("INSUFFICIENT_SCOPE: msg (add the"));
@@ -203,9 +213,9 @@ fn other_hint_uses_suggestion() {
         envelope("INVALID_LIMIT", json!({"suggestion": "use 1 to 200"})),
     );
     assert_eq!(error.hint().as_deref(), Some("use 1 to 200"));
-    assert_eq!(error.extras["suggestion"], "use 1 to 200");
-    assert!(!error.extras.contains_key("code"));
-    assert!(!error.extras.contains_key("request_id"));
+    assert_eq!(extra_text(&error, "suggestion"), Some("use 1 to 200"));
+    assert_eq!(error.extra("code"), None);
+    assert_eq!(error.extra("request_id"), None);
 }
 
 #[test]
@@ -425,8 +435,11 @@ fn envelope_with_bom_and_extras() {
     let error = decode_api_error(409, &[], &body, NOW);
     assert_eq!(error.kind, ErrorKind::Api);
     assert_eq!(error.class, ErrorClass::Conflict);
-    assert_eq!(error.extras["current_state"], "succeeded");
-    assert_eq!(error.extras["allowed_from"], json!(["running"]));
+    assert_eq!(extra_text(&error, "current_state"), Some("succeeded"));
+    assert_eq!(
+        error.extra("allowed_from"),
+        Some(&to_json(json!(["running"])))
+    );
     // A non-boolean retryable is ignored, so the status decides.
     assert!(!error.retryable);
 }
@@ -520,19 +533,21 @@ fn response_meta_from_headers() {
 #[test]
 fn normalize_run_shapes() {
     let wrapped = json!({"run": {"run_id": "run_1", "state": "running"}, "request_id": "req_1"});
-    let run = normalize_run(wrapped);
-    assert_eq!(run["id"], "run_1");
-    assert_eq!(run["run_id"], "run_1");
-    assert_eq!(run["status"], "running");
-    assert_eq!(run["request_id"], "req_1");
+    let run = normalize_run(to_json(wrapped));
+    let text = |name| run.get(name).and_then(Json::as_str);
+    assert_eq!(text("id"), Some("run_1"));
+    assert_eq!(text("run_id"), Some("run_1"));
+    assert_eq!(text("status"), Some("running"));
+    assert_eq!(text("request_id"), Some("req_1"));
     assert!(run.get("run").is_none());
 
-    let canonical = json!({"id": "run_2", "run_id": "other", "status": "queued", "state": "x"});
+    let canonical =
+        to_json(json!({"id": "run_2", "run_id": "other", "status": "queued", "state": "x"}));
     assert_eq!(normalize_run(canonical.clone()), canonical);
 
-    let not_object = json!({"run": "text", "id": "run_3"});
+    let not_object = to_json(json!({"run": "text", "id": "run_3"}));
     assert_eq!(normalize_run(not_object.clone()), not_object);
-    assert_eq!(normalize_run(json!([1])), json!([1]));
+    assert_eq!(normalize_run(to_json(json!([1]))), to_json(json!([1])));
 }
 
 #[test]
@@ -659,4 +674,124 @@ fn echoed_secrets_are_redacted() {
         "{}",
         error.raw_body
     );
+}
+
+#[test]
+fn repeated_envelope_names_last_wins() {
+    // `JSON.parse` keeps the last of repeated names, and decoding agrees.
+    let body = br#"{"error": {"code": "A", "message": "first", "retryable": false,
+        "message": "second", "retryable": true, "hint": 1, "hint": "x",
+        "code": "INVALID_LIMIT"}}"#;
+    let error = decode_api_error(400, &[], body, NOW);
+    assert_eq!(error.kind, ErrorKind::Api);
+    assert_eq!(error.code.as_deref(), Some("INVALID_LIMIT"));
+    assert_eq!(error.message, "second");
+    assert!(error.retryable);
+    assert_eq!(extra_text(&error, "hint"), Some("x"));
+    assert_eq!(error.extras.len(), 2);
+
+    // A code that is a string only in its first occurrence is not an envelope.
+    let body = br#"{"error": {"code": "A", "message": "m", "code": 5}}"#;
+    let error = decode_api_error(400, &[], body, NOW);
+    assert_eq!(error.kind, ErrorKind::Http);
+    assert_eq!(error.code, None);
+
+    // A typed name with an unexpected type lands in the extras only when last.
+    let body = br#"{"error": {"code": "A", "message": "m", "retryable": "yes",
+        "retryable": true}}"#;
+    let error = decode_api_error(400, &[], body, NOW);
+    assert!(error.retryable);
+    assert_eq!(error.extra("retryable"), None);
+}
+
+#[test]
+fn extras_keep_body_order() {
+    let body = br#"{"error": {"zeta": 1, "code": "X", "alpha": [true], "message": "m",
+        "mid": {"k": 1.50}}}"#;
+    let error = decode_api_error(400, &[], body, NOW);
+    let names: Vec<&str> = error.extras.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["zeta", "alpha", "mid"]);
+    assert_eq!(error.extra("mid").unwrap().to_string(), r#"{"k":1.50}"#);
+}
+
+#[test]
+fn scope_and_credit_accessors() {
+    let extras = json!({"required_scope": "runs:write", "current_scopes": ["a", 7, "b"]});
+    let scope = decode_json(403, envelope("INSUFFICIENT_SCOPE", extras));
+    assert_eq!(scope.required_scope(), Some("runs:write"));
+    assert_eq!(scope.current_scopes(), Some(vec!["a", "b"]));
+    assert_eq!(scope.credit_shortfall(), None);
+
+    let no_strings = decode_json(
+        403,
+        envelope("INSUFFICIENT_SCOPE", json!({"current_scopes": [7]})),
+    );
+    assert_eq!(no_strings.current_scopes(), Some(vec![]));
+    assert!(no_strings
+        .hint()
+        .unwrap()
+        .contains("(current scopes: none)"));
+    let not_array = decode_json(
+        403,
+        envelope("INSUFFICIENT_SCOPE", json!({"current_scopes": "a"})),
+    );
+    assert_eq!(not_array.current_scopes(), None);
+
+    let credits = decode_json(
+        402,
+        envelope(
+            "INSUFFICIENT_CREDITS",
+            json!({"required": 20, "balance": 5}),
+        ),
+    );
+    let shortfall = credits.credit_shortfall().unwrap();
+    assert_eq!(shortfall.required, 20);
+    assert_eq!(shortfall.balance, 5);
+    assert_eq!(shortfall.shortfall, 15);
+    assert_eq!(shortfall.shortfall_dollars(), "$0.15");
+
+    let covered = decode_json(
+        402,
+        envelope(
+            "INSUFFICIENT_CREDITS",
+            json!({"required": 5, "balance": 20}),
+        ),
+    );
+    assert_eq!(covered.credit_shortfall().unwrap().shortfall, 0);
+    for (required, balance) in [(json!(1.5), json!(0)), (json!(-1), json!(0))] {
+        let extras = json!({"required": required, "balance": balance});
+        let error = decode_json(402, envelope("INSUFFICIENT_CREDITS", extras));
+        assert_eq!(error.credit_shortfall(), None, "{required}");
+    }
+}
+
+#[test]
+fn normalize_run_order_and_repeats() {
+    let wrapped = Json::parse(
+        r#"{"run": "old", "request_id": "req_1", "run": {"state": "queued", "run_id": "run_1"},
+            "request_id": "req_2", "state": "ignored"}"#,
+    )
+    .unwrap();
+    let run = normalize_run(wrapped);
+    assert_eq!(
+        run.to_string(),
+        r#"{"state":"queued","run_id":"run_1","request_id":"req_2","id":"run_1","status":"queued"}"#
+    );
+}
+
+#[test]
+fn secrets_in_extras_are_redacted() {
+    let extras = json!({
+        "received_key": "sk-coasty-live-0123456789abcdef",
+        "details": {"tried": ["cua_sk_abc123", "ok"], "count": 2},
+    });
+    let error = decode_json(401, envelope("INVALID_API_KEY", extras));
+    assert_eq!(extra_text(&error, "received_key"), Some("[REDACTED]"));
+    assert_eq!(
+        error.extra("details").unwrap().to_string(),
+        r#"{"count":2,"tried":["[REDACTED]","ok"]}"#
+    );
+    let rendered = format!("{error} {error:?}");
+    assert!(!rendered.contains("0123456789abcdef"), "{rendered}");
+    assert!(!rendered.contains("abc123"), "{rendered}");
 }

@@ -1,7 +1,7 @@
 //! Retry decisions: one test per rule of `RetryPolicy::decide`.
 
 use coasty::api::error::{decode_api_error, ApiError};
-use coasty::api::retry::{Decision, Outcome, RetryPolicy, StopReason};
+use coasty::api::retry::{Decision, FailedResponse, Outcome, RetryPolicy, StopReason};
 use serde_json::json;
 
 const NOW: i64 = 1_700_000_000;
@@ -83,29 +83,26 @@ fn backoff_with_huge_retry_count() {
 #[test]
 fn retry_after_overrides_jitter() {
     let error = response(503, json!({}), Some("3"));
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "GET", false, 0.1, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "GET", false, 0.1, None);
     assert_eq!(retry_delay(decision), 3_000);
 
     let body_only = response(429, json!({"retry_after": 2}), None);
     let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&body_only), "GET", false, 0.1, None);
+        RetryPolicy::default().decide(0, Outcome::from(&body_only), "GET", false, 0.1, None);
     assert_eq!(retry_delay(decision), 2_000);
 }
 
 #[test]
 fn retry_after_at_cap_is_honoured() {
     let error = response(429, json!({}), Some("60"));
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "GET", false, 0.1, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "GET", false, 0.1, None);
     assert_eq!(retry_delay(decision), 60_000);
 }
 
 #[test]
 fn retry_after_above_cap_stops() {
     let error = response(429, json!({}), Some("120"));
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "GET", false, 0.1, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "GET", false, 0.1, None);
     let reason = stop_reason(decision);
     assert_eq!(
         reason,
@@ -124,16 +121,14 @@ fn retry_after_above_cap_stops() {
 #[test]
 fn retryable_error_retries() {
     let error = response(401, json!({"retryable": true}), None);
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "GET", false, 0.5, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "GET", false, 0.5, None);
     assert_eq!(retry_delay(decision), 250);
 }
 
 #[test]
 fn non_retryable_error_stops() {
     let error = response(503, json!({"retryable": false}), None);
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "GET", false, 0.5, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "GET", false, 0.5, None);
     let reason = stop_reason(decision);
     assert_eq!(
         reason.to_string(),
@@ -142,7 +137,7 @@ fn non_retryable_error_stops() {
 
     let validation = decode_api_error(400, &[], b"bad", NOW);
     let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&validation), "GET", false, 0.5, None);
+        RetryPolicy::default().decide(0, Outcome::from(&validation), "GET", false, 0.5, None);
     assert!(matches!(
         stop_reason(decision),
         StopReason::NotRetryable {
@@ -174,7 +169,7 @@ fn post_without_key_never_retries() {
     let error = response(503, json!({}), None);
     for method in ["POST", "post", "PATCH", "PROPFIND"] {
         for outcome in [
-            Outcome::Response(&error),
+            Outcome::from(&error),
             Outcome::NetworkError,
             Outcome::Timeout,
         ] {
@@ -214,8 +209,7 @@ fn new_key_when_server_asks() {
         json!({"retryable": true, "retry_with_same_idempotency_key": false}),
         None,
     );
-    let decision =
-        RetryPolicy::default().decide(0, Outcome::Response(&error), "POST", true, 0.5, None);
+    let decision = RetryPolicy::default().decide(0, Outcome::from(&error), "POST", true, 0.5, None);
     assert_eq!(
         decision,
         Decision::Retry {
@@ -235,7 +229,7 @@ fn same_key_by_default() {
     );
     let absent = response(503, json!({}), None);
     for error in [&same, &absent] {
-        let decision = policy.decide(0, Outcome::Response(error), "POST", true, 0.5, None);
+        let decision = policy.decide(0, Outcome::from(error), "POST", true, 0.5, None);
         assert!(
             matches!(
                 decision,
@@ -290,7 +284,7 @@ fn deadline_stops_long_delay() {
 fn deadline_applies_to_retry_after() {
     let error = response(503, json!({}), Some("10"));
     let policy = RetryPolicy::default();
-    let decision = policy.decide(0, Outcome::Response(&error), "GET", false, 0.5, Some(5_000));
+    let decision = policy.decide(0, Outcome::from(&error), "GET", false, 0.5, Some(5_000));
     assert!(matches!(
         stop_reason(decision),
         StopReason::DeadlineExceeded {
@@ -298,4 +292,50 @@ fn deadline_applies_to_retry_after() {
             ..
         }
     ));
+}
+
+#[test]
+fn failed_response_without_api_error() {
+    // The JS bindings pass the fields one by one instead of an `ApiError`.
+    let failed = FailedResponse {
+        status: 409,
+        code: Some("IDEMPOTENCY_IN_FLIGHT"),
+        retryable: true,
+        retry_after_seconds: Some(2),
+        retry_with_same_idempotency_key: Some(false),
+    };
+    let policy = RetryPolicy::default();
+    let decision = policy.decide(0, Outcome::Response(failed), "POST", true, 0.5, None);
+    assert_eq!(
+        decision,
+        Decision::Retry {
+            delay_ms: 2_000,
+            new_idempotency_key: true
+        }
+    );
+
+    let final_error = FailedResponse {
+        retryable: false,
+        ..failed
+    };
+    let decision = policy.decide(0, Outcome::Response(final_error), "POST", true, 0.5, None);
+    assert_eq!(
+        stop_reason(decision).to_string(),
+        "gave up after 1 attempt: HTTP 409 IDEMPOTENCY_IN_FLIGHT is not retryable"
+    );
+}
+
+#[test]
+fn failed_response_from_api_error() {
+    let error = response(
+        503,
+        json!({"retry_with_same_idempotency_key": true}),
+        Some("4"),
+    );
+    let failed = FailedResponse::from(&error);
+    assert_eq!(failed.status, 503);
+    assert_eq!(failed.code, Some("SOME_CODE"));
+    assert!(failed.retryable);
+    assert_eq!(failed.retry_after_seconds, Some(4));
+    assert_eq!(failed.retry_with_same_idempotency_key, Some(true));
 }

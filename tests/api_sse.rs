@@ -2,7 +2,7 @@
 //! resume cursor.
 
 use coasty::api::sse::{EventStreamCursor, RunEventKind, SseEvent, SseParser};
-use serde_json::json;
+use coasty::json::Json;
 
 fn parse_whole(stream: &[u8]) -> Vec<SseEvent> {
     let mut parser = SseParser::new();
@@ -232,7 +232,7 @@ fn run_events_are_typed() {
             },
         ]
     );
-    assert_eq!(run_events[3].data, json!("café ✓"));
+    assert_eq!(run_events[3].data, Json::from("café ✓"));
     assert_eq!(run_events[3].event_type, "text");
     assert_eq!(run_events[4].seq, Some(5));
     assert!(cursor.is_done());
@@ -261,7 +261,7 @@ event: brand_new\ndata: {}\n\n";
             run_event.event_type
         );
     }
-    assert_eq!(events[1].data, json!("not json"));
+    assert_eq!(events[1].data, Json::from("not json"));
 }
 
 #[test]
@@ -378,4 +378,32 @@ proptest::proptest! {
     ) {
         proptest::prop_assert_eq!(parse_bytewise(&stream), parse_whole(&stream));
     }
+}
+
+#[test]
+fn run_event_repeated_names_last_wins() {
+    let mut cursor = EventStreamCursor::new();
+    let status = event(
+        Some("1"),
+        "status",
+        r#"{"status": "queued", "status": "running"}"#,
+    );
+    let accepted = cursor.accept(&status).unwrap();
+    assert_eq!(
+        accepted.kind,
+        RunEventKind::Status {
+            status: "running".into()
+        }
+    );
+    // Numbers keep their source text when the data is written back.
+    let billing = event(
+        Some("2"),
+        "billing",
+        r#"{"credits_charged": 5, "cost_cents": 5, "cost_usd": 0.050}"#,
+    );
+    let accepted = cursor.accept(&billing).unwrap();
+    assert_eq!(
+        accepted.data.to_string(),
+        r#"{"credits_charged":5,"cost_cents":5,"cost_usd":0.050}"#
+    );
 }

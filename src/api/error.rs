@@ -9,11 +9,14 @@ mod class;
 mod hint;
 
 pub use class::ErrorClass;
+pub use hint::CreditShortfall;
 
-use serde_json::{Map, Value};
+use crate::json::Json;
 
 use super::http_date::parse_retry_after;
-use super::response::{header_value, RateLimit, REQUEST_ID_HEADER, RETRY_AFTER_HEADER};
+use super::response::{
+    header_value, last_member, RateLimit, REQUEST_ID_HEADER, RETRY_AFTER_HEADER,
+};
 
 /// Maximum number of body bytes kept in [`ApiError::raw_body`].
 pub const RAW_BODY_MAX_BYTES: usize = 4096;
@@ -28,6 +31,17 @@ const SECRET_PREFIXES: [&str; 3] = ["sk-coasty-", "cua_sk_", "whsec_"];
 
 /// Maximum length in bytes of a foreign message quoted in [`ApiError::message`].
 const QUOTED_MESSAGE_MAX_BYTES: usize = 200;
+
+/// Envelope fields with their own [`ApiError`] field.
+const TYPED_FIELDS: [&str; 7] = [
+    "code",
+    "message",
+    "type",
+    "request_id",
+    "retryable",
+    "retry_with_same_idempotency_key",
+    "retry_after",
+];
 
 /// Origin of an error response, named as in the JS client's `kind` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +98,22 @@ pub struct ApiError {
     /// Other envelope fields: `required`, `balance`, `required_scope`,
     /// `current_scopes`, `details`, `suggestion`, `docs_url` and so on. A
     /// field above whose JSON type is unexpected (such as `"retryable": "yes"`)
-    /// is kept here too, except `retry_after`.
-    pub extras: Map<String, Value>,
+    /// is kept here too, except `retry_after`. Credentials in string values
+    /// are replaced by `[REDACTED]`. Members are in body order, and a
+    /// repeated name is kept each time; [`ApiError::extra`] returns the last,
+    /// as `JSON.parse` would.
+    pub extras: Vec<(String, Json)>,
     /// First [`RAW_BODY_MAX_BYTES`] bytes of the body, cut on a character
     /// boundary and decoded as UTF-8 with invalid bytes replaced.
     pub raw_body: String,
+}
+
+impl ApiError {
+    /// Returns the extra envelope field `name`, the last one when the body
+    /// repeats the name.
+    pub fn extra(&self, name: &str) -> Option<&Json> {
+        last_member(&self.extras, name)
+    }
 }
 
 /// Decodes a failed response. Accepts any status, headers and bytes, and never
@@ -124,7 +149,7 @@ pub fn decode_api_error(
         retry_after_seconds: header_retry_after,
         retry_with_same_idempotency_key: None,
         rate_limit: RateLimit::from_headers(headers),
-        extras: Map::new(),
+        extras: Vec::new(),
         raw_body: redact_secrets(&raw_body_prefix(body)),
     };
 
@@ -133,8 +158,11 @@ pub fn decode_api_error(
         None => error.message = describe_foreign_body(status, headers, body, parsed.as_ref()),
     }
     error.message = redact_secrets(&error.message);
+    for (_, value) in &mut error.extras {
+        redact_json_strings(value);
+    }
 
-    let has_required_scope = error.extras.contains_key("required_scope");
+    let has_required_scope = error.extra("required_scope").is_some();
     error.class = classify(status, error.code.as_deref(), has_required_scope);
     error
 }
@@ -149,52 +177,68 @@ fn classify(status: u16, code: Option<&str>, has_required_scope: bool) -> ErrorC
         .unwrap_or_else(|| ErrorClass::from_status(status, has_required_scope))
 }
 
-fn parse_json(body: &[u8]) -> Option<Value> {
+fn parse_json(body: &[u8]) -> Option<Json> {
     if body.len() > MAX_ENVELOPE_BYTES {
         return None;
     }
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    serde_json::from_slice(body).ok()
+    Json::parse(std::str::from_utf8(body).ok()?).ok()
 }
 
 /// Moves the `error` object out of `value` when its `code` and `message` are
 /// both strings. Otherwise leaves `value` untouched and returns `None`.
-fn take_envelope(value: &mut Value) -> Option<Map<String, Value>> {
-    let error = value.get_mut("error")?;
+///
+/// A repeated name counts once, with its last value, as in `JSON.parse`.
+fn take_envelope(value: &mut Json) -> Option<Vec<(String, Json)>> {
+    let Json::Object(members) = value else {
+        return None;
+    };
+    let (_, error) = members.iter_mut().rev().find(|(key, _)| key == "error")?;
     let fields = error.as_object()?;
-    let has_code = fields.get("code").is_some_and(Value::is_string);
-    let has_message = fields.get("message").is_some_and(Value::is_string);
-    if !(has_code && has_message) {
+    let is_string = |name| matches!(last_member(fields, name), Some(Json::String(_)));
+    if !(is_string("code") && is_string("message")) {
         return None;
     }
-    match error.take() {
-        Value::Object(fields) => Some(fields),
+    match std::mem::replace(error, Json::Null) {
+        Json::Object(fields) => Some(fields),
         _ => None,
     }
 }
 
 /// Copies the envelope into `error`. Fields with their own [`ApiError`] field
 /// are taken out, and the rest become [`ApiError::extras`].
-fn apply_envelope(error: &mut ApiError, fields: Map<String, Value>) {
+fn apply_envelope(error: &mut ApiError, fields: Vec<(String, Json)>) {
     if error.status != 429 {
         error.kind = ErrorKind::Api;
     }
 
+    // Only the last occurrence of a typed field counts, as in `JSON.parse`.
+    // Finding each one up front keeps this linear in the number of fields.
+    let mut last_index = [usize::MAX; TYPED_FIELDS.len()];
+    for (index, (key, _)) in fields.iter().enumerate() {
+        if let Some(slot) = typed_slot(key) {
+            last_index[slot] = index;
+        }
+    }
+
     let mut retry_after = None;
-    for (key, value) in fields {
-        match (key.as_str(), value) {
-            ("code", Value::String(code)) => error.code = Some(code),
-            ("message", Value::String(message)) => error.message = message,
-            ("type", Value::String(error_type)) => error.error_type = Some(error_type),
-            ("request_id", Value::String(request_id)) => error.request_id = Some(request_id),
-            ("retryable", Value::Bool(retryable)) => error.retryable = retryable,
-            ("retry_with_same_idempotency_key", Value::Bool(same_key)) => {
+    for (index, (key, value)) in fields.into_iter().enumerate() {
+        let slot = typed_slot(&key);
+        if slot.is_some_and(|slot| last_index[slot] != index) {
+            continue;
+        }
+        // The slots are the positions in `TYPED_FIELDS`.
+        match (slot, value) {
+            (Some(0), Json::String(code)) => error.code = Some(code),
+            (Some(1), Json::String(message)) => error.message = message,
+            (Some(2), Json::String(error_type)) => error.error_type = Some(error_type),
+            (Some(3), Json::String(request_id)) => error.request_id = Some(request_id),
+            (Some(4), Json::Bool(retryable)) => error.retryable = retryable,
+            (Some(5), Json::Bool(same_key)) => {
                 error.retry_with_same_idempotency_key = Some(same_key)
             }
-            ("retry_after", value) => retry_after = value.as_u64(),
-            (_, value) => {
-                error.extras.insert(key, value);
-            }
+            (Some(6), value) => retry_after = value.as_u64(),
+            (_, value) => error.extras.push((key, value)),
         }
     }
 
@@ -203,17 +247,26 @@ fn apply_envelope(error: &mut ApiError, fields: Map<String, Value>) {
     }
 }
 
+fn typed_slot(key: &str) -> Option<usize> {
+    TYPED_FIELDS.iter().position(|name| *name == key)
+}
+
 /// Writes a message for a response that is not a Coasty envelope, saying what
 /// the body was so the reader can tell a proxy failure from an API error.
 fn describe_foreign_body(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-    parsed: Option<&Value>,
+    parsed: Option<&Json>,
 ) -> String {
     let trimmed = body.trim_ascii();
     let content_type = header_value(headers, "Content-Type").unwrap_or("");
-    let is_html = trimmed.starts_with(b"<") || content_type.contains("html");
+    // Media types are case-insensitive, so `Text/HTML` counts too.
+    let is_html = trimmed.starts_with(b"<")
+        || content_type
+            .as_bytes()
+            .windows(4)
+            .any(|window| window.eq_ignore_ascii_case(b"html"));
 
     if trimmed.is_empty() {
         return format!("HTTP {status} with an empty body, not a Coasty API response");
@@ -244,32 +297,62 @@ fn describe_foreign_body(
 /// Replaces every credential that starts with one of [`SECRET_PREFIXES`] by
 /// `[REDACTED]`, so an echoed key never reaches a log through the error.
 fn redact_secrets(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut output = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((start, prefix)) = SECRET_PREFIXES
-        .iter()
-        .filter_map(|prefix| rest.find(prefix).map(|start| (start, prefix)))
-        .min()
-    {
-        output.push_str(&rest[..start]);
+    let mut copied = 0;
+    let mut index = 0;
+    // Every prefix and every credential byte is ASCII, so each index where
+    // a match starts or ends is a character boundary.
+    while index < bytes.len() {
+        let rest = &bytes[index..];
+        let Some(prefix) = SECRET_PREFIXES
+            .iter()
+            .find(|prefix| rest.starts_with(prefix.as_bytes()))
+        else {
+            index += 1;
+            continue;
+        };
+        output.push_str(&text[copied..index]);
         output.push_str("[REDACTED]");
-        let secret = &rest[start + prefix.len()..];
-        let secret_len = secret
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(secret.len());
-        rest = &secret[secret_len..];
+        index += prefix.len();
+        while bytes
+            .get(index)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            index += 1;
+        }
+        copied = index;
     }
-    output.push_str(rest);
+    output.push_str(&text[copied..]);
     output
+}
+
+/// Applies [`redact_secrets`] to every string inside `value`. Object keys
+/// are left as they are.
+fn redact_json_strings(value: &mut Json) {
+    match value {
+        Json::String(text) => *text = redact_secrets(text),
+        Json::Array(items) => items.iter_mut().for_each(redact_json_strings),
+        Json::Object(members) => {
+            for (_, member) in members {
+                redact_json_strings(member);
+            }
+        }
+        Json::Null | Json::Bool(_) | Json::Number(_) => {}
+    }
 }
 
 /// Finds a human-readable message in foreign JSON: `message`, `error` or
 /// `detail` as a string, or `error.message`.
-fn foreign_json_message(value: &Value) -> Option<&str> {
-    ["message", "error", "detail"]
-        .iter()
-        .find_map(|key| value.get(key).and_then(Value::as_str))
-        .or_else(|| value.get("error")?.get("message")?.as_str())
+fn foreign_json_message(value: &Json) -> Option<&str> {
+    let members = value.as_object()?;
+    for key in ["message", "error", "detail"] {
+        if let Some(text) = last_member(members, key).and_then(Json::as_str) {
+            return Some(text);
+        }
+    }
+    let error = last_member(members, "error")?.as_object()?;
+    last_member(error, "message")?.as_str()
 }
 
 /// Cuts text to [`QUOTED_MESSAGE_MAX_BYTES`] on a character boundary.

@@ -1,7 +1,7 @@
 //! Metadata that Coasty sends in response headers, and normalisation of run
 //! objects whose field names vary between API versions.
 
-use serde_json::{Map, Value};
+use crate::json::Json;
 
 /// Correlation id header, `req_<hex>`. Missing on some live responses.
 pub const REQUEST_ID_HEADER: &str = "X-Coasty-Request-Id";
@@ -97,13 +97,13 @@ impl ResponseMeta {
     }
 }
 
-/// Finds a header by case-insensitive name and returns its trimmed value.
-/// An empty value counts as absent.
+/// Finds a header by case-insensitive name and returns its value without
+/// surrounding ASCII whitespace. An empty value counts as absent.
 pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(key, _)| key.trim().eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.trim())
+        .find(|(key, _)| key.trim_ascii().eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.trim_ascii())
         .filter(|value| !value.is_empty())
 }
 
@@ -111,7 +111,7 @@ pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> O
 /// the first item of a list is read.
 fn header_u64(headers: &[(String, String)], name: &str) -> Option<u64> {
     let value = header_value(headers, name)?;
-    let first = value.split(',').next()?.trim();
+    let first = value.split(',').next()?.trim_ascii();
     if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -122,44 +122,79 @@ fn header_is_true(headers: &[(String, String)], name: &str) -> bool {
     header_value(headers, name).is_some_and(|value| value.eq_ignore_ascii_case("true"))
 }
 
+/// Returns the value of the last member called `key`. `JSON.parse` keeps
+/// the last of repeated names, so decoding here agrees with the JS layer.
+pub(crate) fn last_member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+    members
+        .iter()
+        .rev()
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value)
+}
+
+fn has_member(members: &[(String, Json)], key: &str) -> bool {
+    members.iter().any(|(name, _)| name == key)
+}
+
 /// Normalises a run object to the field names `id` and `status`.
 ///
 /// A top-level `{"run": {...}}` is unwrapped, and the wrapper's other fields
 /// (such as `request_id`) are kept unless the run has the same field. Then
 /// `run_id` is copied to `id` and `state` to `status` when the canonical
-/// field is absent. Every other field is kept, and a value that is not an
+/// field is absent. Every other field is kept in its order, the wrapper's
+/// fields and the copies follow the run's own, and a value that is not an
 /// object is returned unchanged.
-pub fn normalize_run(value: Value) -> Value {
-    let Value::Object(mut outer) = value else {
+pub fn normalize_run(value: Json) -> Json {
+    let Json::Object(mut outer) = value else {
         return value;
     };
 
-    let mut run = match outer.remove("run") {
-        Some(Value::Object(inner)) if !outer.contains_key("id") => merge_wrapper(inner, outer),
-        Some(other) => {
-            outer.insert("run".to_owned(), other);
-            outer
-        }
-        None => outer,
+    let run_index = outer.iter().rposition(|(key, _)| key == "run");
+    let mut run = match run_index {
+        Some(index) if !has_member(&outer, "id") => match outer.remove(index) {
+            (_, Json::Object(inner)) => merge_wrapper(inner, outer),
+            other => {
+                outer.insert(index, other);
+                outer
+            }
+        },
+        _ => outer,
     };
 
     copy_alias(&mut run, "run_id", "id");
     copy_alias(&mut run, "state", "status");
-    Value::Object(run)
+    Json::Object(run)
 }
 
-fn merge_wrapper(mut run: Map<String, Value>, wrapper: Map<String, Value>) -> Map<String, Value> {
+/// Appends each wrapper field the run lacks. A repeated wrapper name is
+/// added once, with its last value, and a repeated `run` is dropped because
+/// `JSON.parse` would keep only the one that was unwrapped.
+// NOTE: the name lookups take O(run fields x wrapper fields) time. That is
+// fast for the tens of fields a run has, but slow for a body with tens of
+// thousands of fields at both levels.
+fn merge_wrapper(
+    mut run: Vec<(String, Json)>,
+    wrapper: Vec<(String, Json)>,
+) -> Vec<(String, Json)> {
+    let own_fields = run.len();
     for (key, value) in wrapper {
-        run.entry(key).or_insert(value);
+        if key == "run" {
+            continue;
+        }
+        match run.iter().position(|(name, _)| *name == key) {
+            Some(index) if index >= own_fields => run[index].1 = value,
+            Some(_) => {}
+            None => run.push((key, value)),
+        }
     }
     run
 }
 
-fn copy_alias(object: &mut Map<String, Value>, alias: &str, canonical: &str) {
-    if object.contains_key(canonical) {
+fn copy_alias(object: &mut Vec<(String, Json)>, alias: &str, canonical: &str) {
+    if has_member(object, canonical) {
         return;
     }
-    if let Some(value) = object.get(alias).cloned() {
-        object.insert(canonical.to_owned(), value);
+    if let Some(value) = last_member(object, alias).cloned() {
+        object.push((canonical.to_owned(), value));
     }
 }

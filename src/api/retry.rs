@@ -32,15 +32,49 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Fields of a decoded error response that the retry decision reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailedResponse<'a> {
+    /// HTTP status code.
+    pub status: u16,
+    /// Error code, such as `RATE_LIMITED`, when the body had one.
+    pub code: Option<&'a str>,
+    /// Whether the error may succeed on a retry.
+    pub retryable: bool,
+    /// Wait the server requested, in seconds.
+    pub retry_after_seconds: Option<u64>,
+    /// `Some(false)` when a retry must use a new idempotency key.
+    pub retry_with_same_idempotency_key: Option<bool>,
+}
+
+impl<'a> From<&'a ApiError> for FailedResponse<'a> {
+    fn from(error: &'a ApiError) -> Self {
+        FailedResponse {
+            status: error.status,
+            code: error.code.as_deref(),
+            retryable: error.retryable,
+            retry_after_seconds: error.retry_after_seconds,
+            retry_with_same_idempotency_key: error.retry_with_same_idempotency_key,
+        }
+    }
+}
+
 /// Result of one attempt, as far as the retry decision needs it.
 #[derive(Clone, Copy, Debug)]
 pub enum Outcome<'a> {
     /// The server responded with an error status.
-    Response(&'a ApiError),
+    Response(FailedResponse<'a>),
     /// The request failed before a response arrived (DNS, TCP, TLS, reset).
     NetworkError,
     /// The request timed out.
     Timeout,
+}
+
+impl<'a> From<&'a ApiError> for Outcome<'a> {
+    /// Wraps a decoded error as [`Outcome::Response`].
+    fn from(error: &'a ApiError) -> Self {
+        Outcome::Response(error.into())
+    }
 }
 
 /// Next step after a failed attempt.
@@ -209,11 +243,11 @@ impl RetryPolicy {
             return stop(StopReason::NotRetryable {
                 attempts,
                 status: error.status,
-                code: error.code.clone(),
+                code: error.code.map(str::to_owned),
             });
         }
 
-        let method = method.trim().to_ascii_uppercase();
+        let method = method.trim_ascii().to_ascii_uppercase();
         if !has_idempotency_key && !IDEMPOTENT_METHODS.contains(&method.as_str()) {
             return stop(StopReason::MissingIdempotencyKey { attempts, method });
         }

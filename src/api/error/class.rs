@@ -25,45 +25,56 @@ pub enum ErrorClass {
     Other,
 }
 
+/// Codes with a fixed class. A table and a loop compile to less WebAssembly
+/// than a `match` on strings.
+const CODE_CLASSES: [(&str, ErrorClass); 26] = [
+    ("INVALID_API_KEY", ErrorClass::Authentication),
+    ("INVALID_SIGNATURE", ErrorClass::Authentication),
+    ("INSUFFICIENT_CREDITS", ErrorClass::InsufficientCredits),
+    ("WALLET_EXHAUSTED", ErrorClass::InsufficientCredits),
+    ("INSUFFICIENT_SCOPE", ErrorClass::InsufficientScope),
+    ("NOT_FOUND", ErrorClass::NotFound),
+    ("NOT_AWAITING_HUMAN", ErrorClass::Conflict),
+    ("RESUME_CONFLICT", ErrorClass::Conflict),
+    ("INVALID_STATE", ErrorClass::Conflict),
+    ("IDEMPOTENCY_KEY_REUSED", ErrorClass::Conflict),
+    ("IDEMPOTENCY_IN_FLIGHT", ErrorClass::Conflict),
+    ("GUARD_EXCEEDED", ErrorClass::Conflict),
+    ("CONFLICT", ErrorClass::Conflict),
+    ("VALIDATION_ERROR", ErrorClass::Validation),
+    ("INVALID_LIMIT", ErrorClass::Validation),
+    ("INVALID_STATUS_FILTER", ErrorClass::Validation),
+    ("EMPTY_UPDATE", ErrorClass::Validation),
+    ("INVALID_SCREENSHOT", ErrorClass::Validation),
+    ("PAYLOAD_TOO_LARGE", ErrorClass::Validation),
+    ("FEATURE_NOT_AVAILABLE", ErrorClass::Validation),
+    ("LLM_PROVIDER_UNSUPPORTED", ErrorClass::Validation),
+    ("RATE_LIMITED", ErrorClass::RateLimit),
+    ("RATE_LIMIT_EXCEEDED", ErrorClass::RateLimit),
+    ("TOO_MANY_RUNS", ErrorClass::RateLimit),
+    ("LLM_PROVIDER_RATE_LIMITED", ErrorClass::RateLimit),
+    ("INTERNAL_ERROR", ErrorClass::Server),
+];
+
 impl ErrorClass {
     /// Chooses the class from a Coasty error code. Returns `None` for a code
     /// this library does not know, so the caller falls back to the status.
+    ///
+    /// Besides the listed codes, `*_NOT_FOUND` is `NotFound`, and
+    /// `*_FAILED`, `UPSTREAM_*` and `*_UNAVAILABLE` are `Server`.
     pub fn from_code(code: &str) -> Option<ErrorClass> {
-        let class = match code {
-            "INVALID_API_KEY" | "INVALID_SIGNATURE" => ErrorClass::Authentication,
-            "INSUFFICIENT_CREDITS" | "WALLET_EXHAUSTED" => ErrorClass::InsufficientCredits,
-            "INSUFFICIENT_SCOPE" => ErrorClass::InsufficientScope,
-            "NOT_FOUND" => ErrorClass::NotFound,
-            "NOT_AWAITING_HUMAN"
-            | "RESUME_CONFLICT"
-            | "INVALID_STATE"
-            | "IDEMPOTENCY_KEY_REUSED"
-            | "IDEMPOTENCY_IN_FLIGHT"
-            | "GUARD_EXCEEDED"
-            | "CONFLICT" => ErrorClass::Conflict,
-            "VALIDATION_ERROR"
-            | "INVALID_LIMIT"
-            | "INVALID_STATUS_FILTER"
-            | "EMPTY_UPDATE"
-            | "INVALID_SCREENSHOT"
-            | "PAYLOAD_TOO_LARGE"
-            | "FEATURE_NOT_AVAILABLE"
-            | "LLM_PROVIDER_UNSUPPORTED" => ErrorClass::Validation,
-            "RATE_LIMITED"
-            | "RATE_LIMIT_EXCEEDED"
-            | "TOO_MANY_RUNS"
-            | "LLM_PROVIDER_RATE_LIMITED" => ErrorClass::RateLimit,
-            "INTERNAL_ERROR" => ErrorClass::Server,
-            _ if code.ends_with("_NOT_FOUND") => ErrorClass::NotFound,
-            _ if code.ends_with("_FAILED")
-                || code.starts_with("UPSTREAM_")
-                || code.ends_with("_UNAVAILABLE") =>
-            {
-                ErrorClass::Server
+        for (known, class) in CODE_CLASSES {
+            if known == code {
+                return Some(class);
             }
-            _ => return None,
-        };
-        Some(class)
+        }
+        if code.ends_with("_NOT_FOUND") {
+            return Some(ErrorClass::NotFound);
+        }
+        let server = code.ends_with("_FAILED")
+            || code.starts_with("UPSTREAM_")
+            || code.ends_with("_UNAVAILABLE");
+        server.then_some(ErrorClass::Server)
     }
 
     /// Chooses the class from the HTTP status alone. A 403 is

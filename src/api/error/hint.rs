@@ -1,10 +1,29 @@
-//! Class names, next-step hints and the `Display` text of [`ApiError`].
+//! Class names, next-step hints, scope and credit details, and the `Display`
+//! text of [`ApiError`].
 
 use std::fmt;
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{ApiError, ErrorClass};
+
+/// Credit figures of an insufficient-credits error. One credit is $0.01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CreditShortfall {
+    /// Credits the operation needs, from the envelope's `required`.
+    pub required: u64,
+    /// Wallet balance in credits, from the envelope's `balance`.
+    pub balance: u64,
+    /// Credits missing: `required - balance`, or 0 when the balance covers it.
+    pub shortfall: u64,
+}
+
+impl CreditShortfall {
+    /// Formats the shortfall as dollars, such as `$0.15`.
+    pub fn shortfall_dollars(&self) -> String {
+        format_dollars(self.shortfall)
+    }
+}
 
 impl ApiError {
     /// Returns the JS error class name, such as `InsufficientScopeError`, or
@@ -36,35 +55,57 @@ impl ApiError {
         }
     }
 
+    /// Returns the envelope's `required_scope`, when it is a string.
+    pub fn required_scope(&self) -> Option<&str> {
+        self.extra_text("required_scope")
+    }
+
+    /// Returns the string items of the envelope's `current_scopes`, or `None`
+    /// when that field is missing or not an array.
+    pub fn current_scopes(&self) -> Option<Vec<&str>> {
+        let scopes = self.extra("current_scopes")?.as_array()?;
+        Some(scopes.iter().filter_map(Json::as_str).collect())
+    }
+
+    /// Returns the envelope's `required` and `balance` credits and the
+    /// shortfall, when both are non-negative integers.
+    pub fn credit_shortfall(&self) -> Option<CreditShortfall> {
+        let required = self.extra("required")?.as_u64()?;
+        let balance = self.extra("balance")?.as_u64()?;
+        Some(CreditShortfall {
+            required,
+            balance,
+            shortfall: required.saturating_sub(balance),
+        })
+    }
+
     fn extra_text(&self, name: &str) -> Option<&str> {
-        self.extras.get(name).and_then(Value::as_str)
+        self.extra(name).and_then(Json::as_str)
     }
 
     fn scope_hint(&self) -> String {
-        let current = match self.extras.get("current_scopes").and_then(Value::as_array) {
-            Some(scopes) if !scopes.is_empty() => {
-                let names: Vec<&str> = scopes.iter().filter_map(Value::as_str).collect();
+        let current = match self.current_scopes() {
+            Some(names) if !names.is_empty() => {
                 format!(" (current scopes: {})", names.join(", "))
             }
             Some(_) => " (current scopes: none)".to_owned(),
             None => String::new(),
         };
-        match self.extra_text("required_scope") {
+        match self.required_scope() {
             Some(scope) => format!("add the `{scope}` scope to this API key{current}"),
             None => format!("use an API key with the scope this operation requires{current}"),
         }
     }
 
     fn credits_hint(&self) -> String {
-        let credits = |name: &str| self.extras.get(name).and_then(Value::as_u64);
         let advice = "top up the wallet or use a sk-coasty-test- key, which is never billed";
-        match (credits("required"), credits("balance")) {
-            (Some(required), Some(balance)) => {
-                let shortfall = required.saturating_sub(balance);
-                let dollars = format_dollars(shortfall);
+        match self.credit_shortfall() {
+            Some(figures) => {
+                let shortfall = figures.shortfall;
+                let dollars = figures.shortfall_dollars();
                 format!("{shortfall} more credits ({dollars}) are needed: {advice}")
             }
-            _ => advice.to_owned(),
+            None => advice.to_owned(),
         }
     }
 

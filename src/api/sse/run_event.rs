@@ -1,7 +1,8 @@
 //! Typed run events of `GET /v1/runs/{id}/events`, and the cursor that
 //! resumes the stream after a reconnect without duplicates.
 
-use serde_json::Value;
+use crate::api::response::last_member;
+use crate::json::Json;
 
 use super::{SseEvent, DEFAULT_RETRY_MS, LAST_EVENT_ID_HEADER};
 
@@ -36,14 +37,14 @@ pub enum RunEventKind {
 }
 
 /// One event of a run's event stream.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunEvent {
     /// Sequence number from the SSE `id` field, when it is an integer.
     pub seq: Option<u64>,
     /// Event type from the SSE `event` field.
     pub event_type: String,
     /// Parsed JSON data, or the raw text as a string when it is not JSON.
-    pub data: Value,
+    pub data: Json,
     /// Typed view of `data`.
     pub kind: RunEventKind,
 }
@@ -52,11 +53,14 @@ impl RunEvent {
     /// Interprets a server-sent event as a run event. Never fails: an unknown
     /// type or unexpected data gives [`RunEventKind::Other`].
     pub fn from_sse(event: &SseEvent) -> RunEvent {
-        let seq = event.id.as_deref().and_then(|id| id.trim().parse().ok());
-        let data =
-            serde_json::from_str(&event.data).unwrap_or_else(|_| Value::String(event.data.clone()));
-        let text = |name: &str| data.get(name).and_then(Value::as_str).map(str::to_owned);
-        let count = |name: &str| data.get(name).and_then(Value::as_u64);
+        let seq = event
+            .id
+            .as_deref()
+            .and_then(|id| id.trim_ascii().parse().ok());
+        let data = Json::parse(&event.data).unwrap_or_else(|_| Json::from(event.data.as_str()));
+        let members = data.as_object().unwrap_or(&[]);
+        let text = |name| last_member(members, name)?.as_str().map(str::to_owned);
+        let count = |name| last_member(members, name)?.as_u64();
 
         let kind = match event.event.as_str() {
             "status" => text("status").map(|status| RunEventKind::Status { status }),
