@@ -3,4 +3,5 @@
 //! The functions here convert between JS values and the core's types and do
 //! nothing else; the hand-written JS layer in `js/` builds the public API on top.
 
+mod api_errors;
 pub mod webhook;
