@@ -49,8 +49,8 @@ const SECURITY_HEADERS = {
   "Cache-Control": "no-store",
 };
 
-/** Maps a URL path to a file under www/ or pkg/, or null when it is outside both. */
-function filePath(urlPath) {
+/** Maps a URL path to a file under www/ or the package folder, or null when outside both. */
+function filePath(urlPath, pkgDir) {
   let decoded;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -60,7 +60,7 @@ function filePath(urlPath) {
   if (decoded.includes("\0")) return null;
 
   const [base, rest] = decoded.startsWith("/pkg/")
-    ? [PKG, decoded.slice("/pkg/".length)]
+    ? [pkgDir, decoded.slice("/pkg/".length)]
     : [WWW, decoded.slice(1)];
   const path = resolve(base, rest === "" || rest.endsWith("/") ? `${rest}index.html` : rest);
   return path === base || path.startsWith(base + sep) ? path : null;
@@ -75,7 +75,7 @@ function sendText(response, status, text, extraHeaders = {}) {
   response.end(text);
 }
 
-async function handle(request, response) {
+async function handle(request, response, pkgDir) {
   if (request.method !== "GET" && request.method !== "HEAD") {
     sendText(response, 405, "method not allowed: this server only serves files\n", {
       Allow: "GET, HEAD",
@@ -83,7 +83,7 @@ async function handle(request, response) {
     return;
   }
   const url = new URL(request.url, `http://${HOST}`);
-  const path = filePath(url.pathname);
+  const path = filePath(url.pathname, pkgDir);
   if (path === null) {
     sendText(response, 404, "not found\n");
     return;
@@ -93,7 +93,7 @@ async function handle(request, response) {
   try {
     info = await stat(path);
   } catch {
-    const hint = path.startsWith(PKG) ? " (the package is not built: run `make build`)" : "";
+    const hint = path.startsWith(pkgDir) ? " (the package is not built: run `make build`)" : "";
     sendText(response, 404, `not found: ${url.pathname}${hint}\n`);
     return;
   }
@@ -120,15 +120,18 @@ async function handle(request, response) {
 }
 
 /**
- * Starts the server on 127.0.0.1. Resolves to `{ url, port, close() }` once it
- * listens; `close()` resolves after open connections have ended.
+ * Starts the server on 127.0.0.1. `pkgDir` replaces pkg/ as the folder served
+ * under /pkg/ (tests use it to serve a reduced build). Resolves to `{ url,
+ * port, close() }` once it listens; `close()` resolves after open connections
+ * have ended.
  */
-export function startServer({ port = DEFAULT_PORT } = {}) {
+export function startServer({ port = DEFAULT_PORT, pkgDir = PKG } = {}) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return Promise.reject(new RangeError(`port must be an integer from 0 to 65535, got ${port}`));
   }
+  const servedPkg = resolve(pkgDir);
   const server = createServer((request, response) => {
-    handle(request, response).catch((error) => {
+    handle(request, response, servedPkg).catch((error) => {
       console.error(`failed to serve ${request.method} ${request.url}: ${error.message}`);
       if (!response.headersSent) sendText(response, 500, "internal error\n");
       else response.destroy();
@@ -159,7 +162,9 @@ function portArgument(argv) {
   if (text === undefined) return DEFAULT_PORT;
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
-    console.error(`invalid port ${JSON.stringify(text)}: pass --port with a number from 0 to 65535`);
+    console.error(
+      `invalid port ${JSON.stringify(text)}: pass --port with a number from 0 to 65535`,
+    );
     process.exit(2);
   }
   return port;
@@ -171,7 +176,8 @@ async function main() {
   try {
     server = await startServer({ port });
   } catch (error) {
-    const fix = error.code === "EADDRINUSE" ? `; pass --port with another port, or 0 for a free one` : "";
+    const fix =
+      error.code === "EADDRINUSE" ? `; pass --port with another port, or 0 for a free one` : "";
     console.error(`could not listen on ${HOST}:${port}: ${error.message}${fix}`);
     process.exit(1);
   }

@@ -89,5 +89,7 @@ worker.onmessage = (event) => {
 
 worker.onerror = (event) => {
   event.preventDefault();
-  failAll(`The checking Worker stopped: ${event.message || "it failed to start"}. Reload the page.`);
+  failAll(
+    `The checking Worker stopped: ${event.message || "it failed to start"}. Reload the page.`,
+  );
 };

@@ -28,7 +28,8 @@ export const CAUSES = {
   },
   "trailing-newline-added": {
     title: "The signed body ends with a line break that yours lacks",
-    explanation: "Something removed the last line break before verification, or the copy here lost it.",
+    explanation:
+      "Something removed the last line break before verification, or the copy here lost it.",
     fix: `Hash the body exactly as it arrived, without trimming. ${RAW_BODY_FIX}`,
   },
   "trailing-newline-removed": {
@@ -54,7 +55,8 @@ export const CAUSES = {
   },
   "bom-added": {
     title: "The signed body starts with a byte order mark that yours lacks",
-    explanation: "Something decoded the body as text and dropped the BOM (TextDecoder does so by default).",
+    explanation:
+      "Something decoded the body as text and dropped the BOM (TextDecoder does so by default).",
     fix: RAW_BODY_FIX,
   },
   "bom-stripped": {
@@ -110,7 +112,7 @@ export const CAUSES = {
   "base64-digest": {
     title: "The digest is base64, not hex",
     explanation: "The v1 value is the right HMAC, encoded as base64.",
-    fix: "v1 is the HMAC-SHA256 as 64 lower-case hex characters: use digest(\"hex\").",
+    fix: 'v1 is the HMAC-SHA256 as 64 lower-case hex characters: use digest("hex").',
   },
   "timestamp-milliseconds": {
     title: "t is in milliseconds",

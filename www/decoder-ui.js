@@ -51,7 +51,9 @@ const EXAMPLES = {
   proxy: {
     status: "502",
     headers: "Content-Type: text/html",
-    body: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+    body:
+      "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
+      "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
   },
 };
 
@@ -88,10 +90,17 @@ function render(output, message) {
   const code = fields.find(([name]) => name === "code")?.[1];
   show(
     output,
-    h("p", { className: "verdict bad", "data-verdict": result.className }, result.className,
-      h("span", { className: "detail", text: code ? `code ${code}` : "no error code in the body" })),
+    h(
+      "p",
+      { className: "verdict bad", "data-verdict": result.className },
+      result.className,
+      h("span", { className: "detail", text: code ? `code ${code}` : "no error code in the body" }),
+    ),
     h("h3", { text: "What to do next" }),
-    h("p", { "data-output": "hint", text: result.hint ?? "The package gives no hint for this response." }),
+    h("p", {
+      "data-output": "hint",
+      text: result.hint ?? "The package gives no hint for this response.",
+    }),
     h("h3", { text: "Every field" }),
     definitionList(fields.map(([name, value]) => [name, displayValue(name, value)])),
   );
@@ -109,7 +118,10 @@ export function setupDecoder({ submit, register, available }) {
 
   function run() {
     if (byId("de-status").value.trim() === "") {
-      show(output, h("p", { className: "placeholder", text: "Paste a status and a body to decode them." }));
+      show(
+        output,
+        h("p", { className: "placeholder", text: "Paste a status and a body to decode them." }),
+      );
       return;
     }
     submit("decoder", {

@@ -45,7 +45,10 @@ function structuredValue(value) {
 export function decodePasted(coasty, input) {
   const statusText = String(input.status ?? "").trim();
   if (!/^\d{3}$/.test(statusText)) {
-    return inputError(`status must be a three-digit HTTP status such as 429, got "${statusText}"`, "status");
+    return inputError(
+      `status must be a three-digit HTTP status such as 429, got "${statusText}"`,
+      "status",
+    );
   }
   let headers;
   try {
@@ -63,9 +66,15 @@ export function decodePasted(coasty, input) {
     const options = nowText === "" ? {} : { now: Number(nowText) };
     decoded = coasty.decodeApiError(Number(statusText), headers, input.body ?? "", options);
   } catch (error) {
-    return { ok: false, error: { name: error.name, code: error.code ?? null, message: error.message } };
+    return {
+      ok: false,
+      error: { name: error.name, code: error.code ?? null, message: error.message },
+    };
   }
-  const names = [...LEADING_FIELDS, ...Object.keys(decoded).filter((name) => !LEADING_FIELDS.includes(name))];
+  const names = [
+    ...LEADING_FIELDS,
+    ...Object.keys(decoded).filter((name) => !LEADING_FIELDS.includes(name)),
+  ];
   const fields = names.map((name) => [name, structuredValue(decoded[name])]);
   return { ok: true, className: decoded.name, fields, hint: decoded.hint ?? null };
 }

@@ -68,7 +68,14 @@ function trials(body, secrets, apiKey) {
   if (apiKey) {
     const key = encoder.encode(apiKey);
     const keyText = "the API key";
-    list.push({ causes: ["api-key-as-secret"], key, keyText, body, bodyText: "the body", scheme: "t" });
+    list.push({
+      causes: ["api-key-as-secret"],
+      key,
+      keyText,
+      body,
+      bodyText: "the body",
+      scheme: "t",
+    });
     list.push({
       causes: ["api-key-as-secret", "body-only"],
       key,
@@ -85,11 +92,17 @@ function timestampCause(t, now, toleranceSeconds, proof) {
   const age = now - t;
   if (Math.abs(age) <= toleranceSeconds) return null;
   if (t >= MILLISECONDS_FROM && Math.abs(now - Math.floor(t / 1000)) <= toleranceSeconds) {
-    return cause("timestamp-milliseconds", `${proof} Read as seconds, t is ${now - Math.floor(t / 1000)} s old.`);
+    return cause(
+      "timestamp-milliseconds",
+      `${proof} Read as seconds, t is ${now - Math.floor(t / 1000)} s old.`,
+    );
   }
   const id = age > 0 ? "timestamp-too-old" : "timestamp-in-future";
   const offset = age > 0 ? `${age} s before` : `${-age} s after`;
-  return cause(id, `${proof} t is ${offset} the receive time; the tolerance is ${toleranceSeconds} s.`);
+  return cause(
+    id,
+    `${proof} t is ${offset} the receive time; the tolerance is ${toleranceSeconds} s.`,
+  );
 }
 
 /**

@@ -40,7 +40,8 @@ export function formatSeconds(total) {
   const seconds = Math.abs(total);
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  if (seconds < 86400)
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
   return `${Math.floor(seconds / 86400)} d ${Math.floor((seconds % 86400) / 3600)} h`;
 }
 
@@ -62,5 +63,10 @@ export function definitionList(pairs) {
 /** Creates the box for an error that stopped a tool: heading and code, then the message. */
 export function errorBox(error, heading = "Not checked") {
   const label = error.code ? `${heading}: ${error.code}` : heading;
-  return h("p", { className: "verdict bad" }, label, h("span", { className: "detail", text: error.message }));
+  return h(
+    "p",
+    { className: "verdict bad" },
+    label,
+    h("span", { className: "detail", text: error.message }),
+  );
 }

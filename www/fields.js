@@ -10,7 +10,9 @@ const NUMBER_KINDS = ["integer", "integerOrZero", "number"];
 
 function describeField(field) {
   const parts = [field.kind];
-  const unit = { text: "characters", secret: "characters", array: "items", object: "keys" }[field.kind];
+  const unit = { text: "characters", secret: "characters", array: "items", object: "keys" }[
+    field.kind
+  ];
   if (field.min !== undefined && field.max !== undefined) {
     parts.push(unit ? `${field.min}-${field.max} ${unit}` : `${field.min} to ${field.max}`);
   } else if (field.max !== undefined) {
@@ -78,11 +80,19 @@ export function fieldControl(field, idPrefix) {
   control.setAttribute("aria-describedby", helpId);
   if (field.required) control.setAttribute("aria-required", "true");
 
-  const label = h("label", { for: id, className: field.required ? "required" : undefined, text: field.name });
+  const label = h("label", {
+    for: id,
+    className: field.required ? "required" : undefined,
+    text: field.name,
+  });
   const help = h("p", { className: "help", id: helpId, text: describeField(field) });
   const datalist =
     field.kind === "enum" && field.open
-      ? h("datalist", { id: `${id}-values` }, (field.values ?? []).map((value) => h("option", { value })))
+      ? h(
+          "datalist",
+          { id: `${id}-values` },
+          (field.values ?? []).map((value) => h("option", { value })),
+        )
       : null;
   return {
     name: field.name,

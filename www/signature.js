@@ -42,7 +42,9 @@ export function cleanHeaderInput(text) {
     return line.replace(HEADER_NAME, "").trim();
   });
   if (values.length > 1) {
-    notes.push(`Joined ${values.length} header lines with ", ", as Node does for a repeated header.`);
+    notes.push(
+      `Joined ${values.length} header lines with ", ", as Node does for a repeated header.`,
+    );
   }
   return { value: values.join(", "), notes };
 }

@@ -118,8 +118,16 @@ function jsonVariants(text) {
     ["json-pretty-4", "as JSON indented with 4 spaces", JSON.stringify(parsed, null, 4)],
     ["json-python", "as Python's json.dumps writes it", pythonJson(parsed)],
     ["json-sorted", "as compact JSON with sorted keys", JSON.stringify(sorted)],
-    ["json-sorted-pretty-2", "as JSON with sorted keys, indented with 2 spaces", JSON.stringify(sorted, null, 2)],
-    ["json-sorted-pretty-4", "as JSON with sorted keys, indented with 4 spaces", JSON.stringify(sorted, null, 4)],
+    [
+      "json-sorted-pretty-2",
+      "as JSON with sorted keys, indented with 2 spaces",
+      JSON.stringify(sorted, null, 2),
+    ],
+    [
+      "json-sorted-pretty-4",
+      "as JSON with sorted keys, indented with 4 spaces",
+      JSON.stringify(sorted, null, 4),
+    ],
     ["json-python-sorted", "as Python's json.dumps(sort_keys=True) writes it", pythonJson(sorted)],
   ];
   return forms.map(([id, form, json]) => ({ id, form, bytes: encoder.encode(json) }));
@@ -142,7 +150,11 @@ export function bodyVariants(body) {
   const candidates = [
     { id: "trailing-newline-added", form: "with \\n appended", bytes: concat(body, [LF]) },
     { id: "trailing-newline-added", form: "with \\r\\n appended", bytes: concat(body, [CR, LF]) },
-    { id: "trailing-newline-removed", form: "without its last line end", bytes: withoutTrailingLineEnd(body) },
+    {
+      id: "trailing-newline-removed",
+      form: "without its last line end",
+      bytes: withoutTrailingLineEnd(body),
+    },
     {
       id: "trailing-newline-removed",
       form: "without trailing whitespace",
@@ -189,7 +201,11 @@ export function secretVariants(secret) {
     { id: "secret-newline-added", form: "with \\r\\n appended", key: `${secret}\r\n` },
     hasPrefix
       ? { id: "secret-prefix-stripped", form: `without "${SECRET_PREFIX}"`, key: suffix }
-      : { id: "secret-prefix-added", form: `with "${SECRET_PREFIX}" in front`, key: SECRET_PREFIX + secret },
+      : {
+          id: "secret-prefix-added",
+          form: `with "${SECRET_PREFIX}" in front`,
+          key: SECRET_PREFIX + secret,
+        },
   ];
   const variants = candidates
     .filter((variant) => variant.key !== "" && variant.key !== secret)

@@ -18,8 +18,11 @@ function parseReceiveTime(text) {
   if (/^\d+$/.test(value)) {
     const seconds = Number(value);
     if (seconds >= 1e11) {
+      const suggestion = Math.floor(seconds / 1000);
       return {
-        error: `receive time ${value} looks like milliseconds; enter unix seconds such as ${Math.floor(seconds / 1000)}`,
+        error:
+          `receive time ${value} looks like milliseconds; ` +
+          `enter unix seconds such as ${suggestion}`,
       };
     }
     return { now: seconds };
@@ -27,7 +30,9 @@ function parseReceiveTime(text) {
   const milliseconds = Date.parse(value);
   if (Number.isNaN(milliseconds)) {
     return {
-      error: `receive time "${value}" is not a time; enter unix seconds (1750000000) or ISO 8601 (2025-06-15T15:06:40Z)`,
+      error:
+        `receive time "${value}" is not a time; ` +
+        "enter unix seconds (1750000000) or ISO 8601 (2025-06-15T15:06:40Z)",
     };
   }
   return { now: Math.floor(milliseconds / 1000) };
@@ -37,7 +42,9 @@ function parseTolerance(text) {
   const value = text.trim();
   if (value === "") return { toleranceSeconds: undefined };
   if (!/^\d{1,9}$/.test(value)) {
-    return { error: `tolerance "${value}" is not a whole number of seconds; enter 300 for the default` };
+    return {
+      error: `tolerance "${value}" is not a whole number of seconds; enter 300 for the default`,
+    };
   }
   return { toleranceSeconds: Number(value) };
 }
@@ -45,7 +52,10 @@ function parseTolerance(text) {
 function timestampSection(timestamp) {
   if (timestamp === null) return null;
   const age = timestamp.ageSeconds;
-  const when = age >= 0 ? `${formatSeconds(age)} before the receive time` : `${formatSeconds(age)} after the receive time`;
+  const when =
+    age >= 0
+      ? `${formatSeconds(age)} before the receive time`
+      : `${formatSeconds(age)} after the receive time`;
   const pairs = [
     ["t", timestamp.raw],
     ["As a date", timestamp.iso ?? "out of range"],
@@ -53,7 +63,10 @@ function timestampSection(timestamp) {
     ["Tolerance", `±${timestamp.toleranceSeconds} s`],
   ];
   if (timestamp.looksLikeMilliseconds) {
-    pairs.push(["Note", "t has 13 or more digits, which reads as milliseconds; Coasty sends seconds."]);
+    pairs.push([
+      "Note",
+      "t has 13 or more digits, which reads as milliseconds; Coasty sends seconds.",
+    ]);
   }
   return [h("h3", { text: "Timestamp" }), definitionList(pairs)];
 }
@@ -76,7 +89,12 @@ function causeBox(cause) {
     { className: cause.id === "no-known-cause" ? "cause none" : "cause", "data-cause": cause.id },
     h("h4", { text: cause.title }),
     h("p", { text: cause.explanation }),
-    h("p", {}, h("strong", { text: "Fix: " }), cause.fix),
+    h(
+      "p",
+      {},
+      h("strong", { text: cause.id === "no-known-cause" ? "Next: " : "Fix: " }),
+      cause.fix,
+    ),
     cause.proof ? h("p", { className: "proof", text: cause.proof }) : null,
   );
 }
@@ -96,13 +114,29 @@ function render(output, message, secretCount) {
   const report = message.result;
   const { verdict } = report;
   const banner = verdict.ok
-    ? h("p", { className: "verdict ok", "data-verdict": "ok" }, "Valid delivery",
-        h("span", { className: "detail", text: "The signature matches and the timestamp is within tolerance." }))
-    : h("p", { className: "verdict bad", "data-verdict": verdict.code }, `Rejected: ${verdict.code}`,
-        h("span", { className: "detail", text: verdict.message }));
-  const notes = report.headerNotes.length > 0
-    ? h("ul", { className: "notes" }, report.headerNotes.map((note) => h("li", { text: note })))
-    : null;
+    ? h(
+        "p",
+        { className: "verdict ok", "data-verdict": "ok" },
+        "Valid delivery",
+        h("span", {
+          className: "detail",
+          text: "The signature matches and the timestamp is within tolerance.",
+        }),
+      )
+    : h(
+        "p",
+        { className: "verdict bad", "data-verdict": verdict.code },
+        `Rejected: ${verdict.code}`,
+        h("span", { className: "detail", text: verdict.message }),
+      );
+  const notes =
+    report.headerNotes.length > 0
+      ? h(
+          "ul",
+          { className: "notes" },
+          report.headerNotes.map((note) => h("li", { text: note })),
+        )
+      : null;
   const expected = report.expected.map((item) => [
     secretCount > 1 ? h("p", { text: `Secret #${item.secretIndex + 1}:` }) : null,
     h("pre", { "data-expected": item.secretIndex, text: item.header }),
@@ -117,7 +151,10 @@ function render(output, message, secretCount) {
     h("h3", { text: "Signature the body would need" }),
     expected,
     diagnosisSection(report),
-    h("p", { className: "timing", text: `Checked in ${Math.round(message.elapsedMs)} ms${variants}.` }),
+    h("p", {
+      className: "timing",
+      text: `Checked in ${Math.round(message.elapsedMs)} ms${variants}.`,
+    }),
   );
 }
 
@@ -135,11 +172,19 @@ export function setupWebhook({ submit, register }) {
   register("webhook", (message) => render(output, message, secretCount));
 
   function run() {
-    const secrets = byId("wh-secrets").value.split("\n").filter((line) => line.trim() !== "");
+    const secrets = byId("wh-secrets")
+      .value.split("\n")
+      .filter((line) => line.trim() !== "");
     const header = byId("wh-header").value;
     const body = fileBody?.bytes ?? bodyBox.value;
     if (secrets.length === 0 || header.trim() === "" || body.length === 0) {
-      show(output, h("p", { className: "placeholder", text: "Paste a secret, a header and a body to check them." }));
+      show(
+        output,
+        h("p", {
+          className: "placeholder",
+          text: "Paste a secret, a header and a body to check them.",
+        }),
+      );
       return;
     }
     const time = parseReceiveTime(byId("wh-now").value);
@@ -151,7 +196,14 @@ export function setupWebhook({ submit, register }) {
     }
     secretCount = secrets.length;
     const apiKey = byId("wh-apikey").value || undefined;
-    submit("webhook", { secrets, header, body, apiKey, now: time.now, toleranceSeconds: tolerance.toleranceSeconds });
+    submit("webhook", {
+      secrets,
+      header,
+      body,
+      apiKey,
+      now: time.now,
+      toleranceSeconds: tolerance.toleranceSeconds,
+    });
   }
 
   const runSoon = debounce(run, 300);
@@ -167,7 +219,8 @@ export function setupWebhook({ submit, register }) {
     const file = fileInput.files?.[0];
     if (!file) return;
     fileBody = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-    source.textContent = `Body source: ${file.name}, ${fileBody.bytes.length} bytes, exactly as stored.`;
+    const size = fileBody.bytes.length;
+    source.textContent = `Body source: ${file.name}, ${size} bytes, exactly as stored.`;
     bodyBox.disabled = true;
     clearFile.disabled = false;
     run();

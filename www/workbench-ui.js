@@ -23,12 +23,19 @@ function operationOptions(operations) {
     groups.get(group).push(operation);
   }
   return [...groups].map(([group, list]) =>
-    h("optgroup", { label: group }, list.map((op) => h("option", { value: op.id, text: `${op.id}  (${op.method} ${op.path})` }))),
+    h(
+      "optgroup",
+      { label: group },
+      list.map((op) => h("option", { value: op.id, text: `${op.id}  (${op.method} ${op.path})` })),
+    ),
   );
 }
 
 function operationInfo(operation) {
-  const parts = [`${operation.method} ${operation.path}`, `scope: ${operation.scope ?? "none or depends on the path"}`];
+  const parts = [
+    `${operation.method} ${operation.path}`,
+    `scope: ${operation.scope ?? "none or depends on the path"}`,
+  ];
   if (operation.idempotency === "honoured") parts.push("deduplicates by Idempotency-Key");
   if (operation.streams) parts.push("streams server-sent events");
   if (operation.exactlyOneOf) parts.push(`exactly one of ${operation.exactlyOneOf.join(", ")}`);
@@ -65,19 +72,33 @@ function render(output, message) {
     const details = [["Message", error.message]];
     if (error.field) details.push(["Field", error.field]);
     if (error.problem) details.push(["Problem", error.problem]);
-    if (error.allowed) details.push(["Allowed", Array.isArray(error.allowed) ? error.allowed.join(", ") : String(error.allowed)]);
+    if (error.allowed)
+      details.push([
+        "Allowed",
+        Array.isArray(error.allowed) ? error.allowed.join(", ") : String(error.allowed),
+      ]);
     show(
       output,
-      h("p", { className: "verdict bad", "data-verdict": error.code ?? error.name }, `Invalid request: ${error.code ?? error.name}`),
+      h(
+        "p",
+        { className: "verdict bad", "data-verdict": error.code ?? error.name },
+        `Invalid request: ${error.code ?? error.name}`,
+      ),
       definitionList(details),
     );
     return;
   }
-  const keyNote = result.keyEntered ? "redacted in every view below" : "none entered; the views read it from COASTY_API_KEY";
+  const keyNote = result.keyEntered
+    ? "redacted in every view below"
+    : "none entered; the views read it from COASTY_API_KEY";
   show(
     output,
-    h("p", { className: "verdict ok", "data-verdict": "ok" }, "Valid request",
-      h("span", { className: "detail", text: "The client would send exactly this." })),
+    h(
+      "p",
+      { className: "verdict ok", "data-verdict": "ok" },
+      "Valid request",
+      h("span", { className: "detail", text: "The client would send exactly this." }),
+    ),
     definitionList([
       ["Method", result.method],
       ["URL", result.url],
@@ -109,7 +130,9 @@ export function setupWorkbench({ submit, register, available, operations, defaul
 
   register("workbench", (message) => render(output, message));
   select.replaceChildren(...operationOptions(operations));
-  select.value = operations.some((op) => op.id === "runs.create") ? "runs.create" : operations[0].id;
+  select.value = operations.some((op) => op.id === "runs.create")
+    ? "runs.create"
+    : operations[0].id;
   byId("wb-base-url").value = defaults.baseUrl ?? "";
 
   function run() {

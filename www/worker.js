@@ -60,7 +60,14 @@ self.onmessage = async (event) => {
     const handler = handlers[tool];
     if (!handler) throw new Error(`unknown tool ${JSON.stringify(tool)}`);
     const result = await handler(await loading, input);
-    postMessage({ type: "result", id, tool, ok: true, result, elapsedMs: performance.now() - started });
+    postMessage({
+      type: "result",
+      id,
+      tool,
+      ok: true,
+      result,
+      elapsedMs: performance.now() - started,
+    });
   } catch (error) {
     const elapsedMs = performance.now() - started;
     postMessage({ type: "result", id, tool, ok: false, error: plainError(error), elapsedMs });

@@ -23,7 +23,9 @@ function mac(key, message, encoding = "hex") {
 }
 
 function header(key, body, { t = T, encoding = "hex", prefix = true } = {}) {
-  const message = prefix ? Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)]) : Buffer.from(body);
+  const message = prefix
+    ? Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)])
+    : Buffer.from(body);
   return `t=${t},v1=${mac(key, message, encoding)}`;
 }
 
@@ -51,7 +53,11 @@ test("valid delivery passes without causes", async () => {
 
 test("expected header uses each secret", async () => {
   const other = "whsec_other_secret_456";
-  const report = await check({ body: BODY, header: header("whsec_x", BODY), secrets: [SECRET, other] });
+  const report = await check({
+    body: BODY,
+    header: header("whsec_x", BODY),
+    secrets: [SECRET, other],
+  });
   assert.equal(report.expected.length, 2);
   assert.equal(report.expected[1].header, header(other, BODY));
 });
@@ -78,7 +84,10 @@ for (const [name, signed, pasted, variant] of bodyCases) {
   test(`re-serialised JSON: ${name}`, async () => {
     const report = await check({ body: pasted, header: header(SECRET, signed) });
     assert.equal(report.verdict.code, "NO_MATCHING_SIGNATURE");
-    assert.deepEqual(report.causes.map((found) => found.id), ["json-reserialised"]);
+    assert.deepEqual(
+      report.causes.map((found) => found.id),
+      ["json-reserialised"],
+    );
     assert.equal(report.causes[0].variant, variant);
   });
 }
@@ -87,8 +96,8 @@ const byteCases = [
   ["trailing newline added", `${BODY}\n`, BODY, "trailing-newline-added"],
   ["trailing CRLF added", `${BODY}\r\n`, BODY, "trailing-newline-added"],
   ["trailing newline removed", BODY, `${BODY}\n`, "trailing-newline-removed"],
-  ["CRLF turned into LF", "{\n\"a\": 1\n}", "{\r\n\"a\": 1\r\n}", "crlf-to-lf"],
-  ["LF turned into CRLF", "{\r\n\"a\": 1\r\n}", "{\n\"a\": 1\n}", "lf-to-crlf"],
+  ["CRLF turned into LF", '{\n"a": 1\n}', '{\r\n"a": 1\r\n}', "crlf-to-lf"],
+  ["LF turned into CRLF", '{\r\n"a": 1\r\n}', '{\n"a": 1\n}', "lf-to-crlf"],
   ["BOM stripped by receiver", `\ufeff${BODY}`, BODY, "bom-added"],
   ["BOM added by receiver", BODY, `\ufeff${BODY}`, "bom-stripped"],
 ];
@@ -101,8 +110,8 @@ for (const [name, signed, pasted, id] of byteCases) {
 }
 
 test("CRLF case works on raw bytes", async () => {
-  const signed = "{\r\n\"a\": 1\r\n}";
-  const bytes = new TextEncoder().encode("{\n\"a\": 1\n}");
+  const signed = '{\r\n"a": 1\r\n}';
+  const bytes = new TextEncoder().encode('{\n"a": 1\n}');
   const ids = await causeIds({ body: bytes, header: header(SECRET, signed) });
   assert.deepEqual(ids, ["lf-to-crlf"]);
 });
@@ -152,7 +161,10 @@ test("body-only MAC matches published value", async () => {
     toleranceSeconds: 300,
   };
   const { causes } = await findCauses(input);
-  assert.deepEqual(causes.map((found) => found.id), ["body-only"]);
+  assert.deepEqual(
+    causes.map((found) => found.id),
+    ["body-only"],
+  );
 });
 
 test("API key and body alone together", async () => {
@@ -178,14 +190,23 @@ test("duplicated header, same value twice", async () => {
   const value = header(SECRET, BODY);
   const report = await check({ body: BODY, header: `${value}, ${value}` });
   assert.equal(report.verdict.code, "MALFORMED_HEADER");
-  assert.deepEqual(report.causes.map((found) => found.id), ["duplicated-header"]);
+  assert.deepEqual(
+    report.causes.map((found) => found.id),
+    ["duplicated-header"],
+  );
 });
 
 test("duplicated header pasted as two lines", async () => {
   const stale = header(SECRET, `${BODY} `, { t: T - 10 });
-  const report = await check({ body: BODY, header: `${stale}\nCoasty-Signature: ${header(SECRET, BODY)}` });
+  const report = await check({
+    body: BODY,
+    header: `${stale}\nCoasty-Signature: ${header(SECRET, BODY)}`,
+  });
   assert.equal(report.headerNotes.length, 2);
-  assert.deepEqual(report.causes.map((found) => found.id), ["duplicated-header"]);
+  assert.deepEqual(
+    report.causes.map((found) => found.id),
+    ["duplicated-header"],
+  );
 });
 
 test("millisecond timestamp", async () => {
@@ -193,17 +214,26 @@ test("millisecond timestamp", async () => {
   const report = await check({ body: BODY, header: header(SECRET, BODY, { t }) });
   assert.equal(report.verdict.code, "TIMESTAMP_OUT_OF_TOLERANCE");
   assert.equal(report.timestamp.looksLikeMilliseconds, true);
-  assert.deepEqual(report.causes.map((found) => found.id), ["timestamp-milliseconds"]);
+  assert.deepEqual(
+    report.causes.map((found) => found.id),
+    ["timestamp-milliseconds"],
+  );
 });
 
 test("stale and future timestamps", async () => {
   const stale = await check({ body: BODY, header: header(SECRET, BODY, { t: NOW - 3600 }) });
   assert.equal(stale.verdict.code, "TIMESTAMP_OUT_OF_TOLERANCE");
-  assert.deepEqual(stale.causes.map((found) => found.id), ["timestamp-too-old"]);
+  assert.deepEqual(
+    stale.causes.map((found) => found.id),
+    ["timestamp-too-old"],
+  );
   assert.match(stale.causes[0].proof, /3600 s before/);
 
   const future = await check({ body: BODY, header: header(SECRET, BODY, { t: NOW + 900 }) });
-  assert.deepEqual(future.causes.map((found) => found.id), ["timestamp-in-future"]);
+  assert.deepEqual(
+    future.causes.map((found) => found.id),
+    ["timestamp-in-future"],
+  );
 });
 
 test("stale timestamp reported after a body fix", async () => {
@@ -221,7 +251,10 @@ test("changed content yields no known cause", async () => {
   const tampered = BODY.replace("succeeded", "failed");
   const report = await check({ body: tampered, header: header(SECRET, BODY) });
   assert.equal(report.verdict.code, "NO_MATCHING_SIGNATURE");
-  assert.deepEqual(report.causes.map((found) => found.id), ["no-known-cause"]);
+  assert.deepEqual(
+    report.causes.map((found) => found.id),
+    ["no-known-cause"],
+  );
   assert.ok(report.tried > 10, `only ${report.tried} variants tried`);
 });
 
@@ -247,7 +280,10 @@ test("missing header runs no search", async () => {
 });
 
 test("header name in the paste is removed", async () => {
-  const report = await check({ body: BODY, header: `X-Coasty-Signature: ${header(SECRET, BODY)}\n` });
+  const report = await check({
+    body: BODY,
+    header: `X-Coasty-Signature: ${header(SECRET, BODY)}\n`,
+  });
   assert.equal(report.verdict.ok, true);
   assert.deepEqual(report.headerNotes, ["Removed the header name in front of the value."]);
 });

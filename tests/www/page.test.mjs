@@ -5,7 +5,7 @@
 // Chromium at /usr/bin/chromium (`tools/setup.sh --browser`).
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
@@ -17,6 +17,14 @@ import { startServer } from "../../tools/serve.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const shots = join(root, "test-output", "www");
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
 const SECRET = "whsec_page_test_5b7d";
 const API_KEY = "sk-coasty-test-9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928";
 const T = 1750000000;
@@ -28,6 +36,8 @@ let context;
 let page;
 let profile;
 const foreignRequests = [];
+// Origins of the servers this test started; any other origin is foreign.
+const ownOrigins = new Set();
 const pageErrors = [];
 let features = {};
 
@@ -57,24 +67,17 @@ async function idle(tool) {
 before(async () => {
   mkdirSync(shots, { recursive: true });
   server = await startServer({ port: 0 });
-  const origin = new URL(server.url).origin;
+  ownOrigins.add(new URL(server.url).origin);
   profile = mkdtempSync(join(tmpdir(), "coasty-www-chromium-"));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
+    args: chromiumArgs,
     viewport: { width: 1280, height: 900 },
   });
   context.on("request", (request) => {
     const url = request.url();
-    if (!url.startsWith("data:") && new URL(url).origin !== origin) foreignRequests.push(url);
+    if (!url.startsWith("data:") && !ownOrigins.has(new URL(url).origin)) foreignRequests.push(url);
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -103,6 +106,10 @@ test("webhook: valid delivery", async () => {
   assert.match(output, /run_page_1/);
   assert.match(output, /30 s before the receive time/);
   assert.equal(await page.textContent("[data-expected='0']"), header(SECRET, BODY));
+  const indicator = await page.evaluate(
+    () => getComputedStyle(document.getElementById("webhook-working")).visibility,
+  );
+  assert.equal(indicator, "hidden");
   await page.locator("#webhook").screenshot({ path: join(shots, "webhook-valid.png") });
 });
 
@@ -158,13 +165,20 @@ test("workbench: request built or marked unavailable", async () => {
   await page.fill("#wb-field-max_steps", "10");
   await page.click("#workbench-form button[type=submit]");
   await page.waitForFunction(() =>
-    document.querySelector("#workbench-output [data-output=curl]")?.textContent.includes("mach_123"),
+    document
+      .querySelector("#workbench-output [data-output=curl]")
+      ?.textContent.includes("mach_123"),
   );
   await idle("workbench");
   assert.equal(await verdictOf("workbench"), "ok");
 
   const editor = JSON.parse(await page.inputValue("#wb-body"));
-  assert.deepEqual(editor, { machine_id: "mach_123", task: "Download the latest invoice", cua_version: "v3", max_steps: 10 });
+  assert.deepEqual(editor, {
+    machine_id: "mach_123",
+    task: "Download the latest invoice",
+    cua_version: "v3",
+    max_steps: 10,
+  });
   const curl = await page.textContent("[data-output=curl]");
   const fetchCode = await page.textContent("[data-output=fetch]");
   const http = await page.textContent("[data-output=http]");
@@ -197,7 +211,9 @@ test("decoder: error decoded or marked unavailable", async () => {
   await page.fill("#de-headers", "Retry-After: 12\nX-Coasty-Request-Id: req_page_1");
   await page.fill(
     "#de-body",
-    JSON.stringify({ error: { code: "RATE_LIMITED", message: "Slow down.", type: "rate_limit_error" } }),
+    JSON.stringify({
+      error: { code: "RATE_LIMITED", message: "Slow down.", type: "rate_limit_error" },
+    }),
   );
   await page.click("#decoder-form button[type=submit]");
   await page.waitForFunction(() =>
@@ -212,6 +228,82 @@ test("decoder: error decoded or marked unavailable", async () => {
   await page.locator("#decoder").screenshot({ path: join(shots, "decoder.png") });
 });
 
+test("webhook: large body off main thread", async () => {
+  const items = Array.from({ length: 50000 }, (_, i) => ({ id: i, label: `item ${i}` }));
+  const event = { ...EVENT, result: { items } };
+  const pretty = JSON.stringify(event, null, 2);
+  assert.ok(pretty.length > 3_000_000, `body is ${pretty.length} bytes`);
+
+  await page.fill("#wh-secrets", SECRET);
+  await page.fill("#wh-header", header(SECRET, JSON.stringify(event)));
+  await page.fill("#wh-now", String(T));
+  await page.setInputFiles("#wh-file", {
+    name: "big.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(pretty),
+  });
+  try {
+    await page.locator('[data-cause="json-reserialised"]').waitFor({ timeout: 20000 });
+    await idle("webhook");
+
+    // Loading the file through the test driver blocks the page by itself, so
+    // the measured check is the one that a later edit starts.
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+      }).observe({ type: "longtask" });
+    });
+    await page.fill("#wh-now", String(T + 5));
+    await page.waitForFunction(() =>
+      document
+        .querySelector("#webhook-output")
+        ?.textContent.includes("5 s before the receive time"),
+    );
+    await idle("webhook");
+    assert.equal(await page.locator('[data-cause="json-reserialised"]').count(), 1);
+    const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+    assert.ok(longest < 250, `the main thread was blocked for ${Math.round(longest)} ms`);
+  } finally {
+    await page.click("#wh-file-clear");
+  }
+});
+
+test("old build marks panels unavailable", async () => {
+  // A build with the webhook API only, as before buildRequest and
+  // decodeApiError existed.
+  const reduced = mkdtempSync(join(tmpdir(), "coasty-www-pkg-"));
+  cpSync(join(root, "pkg"), reduced, { recursive: true });
+  writeFileSync(join(reduced, "dist", "index.js"), 'export * from "./webhook.js";\n');
+  const oldServer = await startServer({ port: 0, pkgDir: reduced });
+  ownOrigins.add(new URL(oldServer.url).origin);
+  const oldPage = await context.newPage();
+  try {
+    await oldPage.bringToFront();
+    await oldPage.goto(oldServer.url);
+    await oldPage.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+    assert.match(
+      await oldPage.textContent("#workbench-unavailable"),
+      /Not available in this build/,
+    );
+    assert.match(await oldPage.textContent("#decoder-unavailable"), /Not available in this build/);
+    assert.equal(await oldPage.isHidden("#workbench-tool"), true);
+    assert.match(
+      await oldPage.textContent("#load-status"),
+      /not in this build: workbench, decoder/,
+    );
+
+    await oldPage.click("#wh-example");
+    await oldPage.locator('#webhook-output [data-verdict="ok"]').waitFor();
+    await oldPage.screenshot({ path: join(shots, "old-build.png"), fullPage: true });
+  } finally {
+    await oldPage.close();
+    await page.bringToFront();
+    await oldServer.close();
+    rmSync(reduced, { recursive: true, force: true });
+  }
+});
+
 test("every control has a label", async () => {
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll("input, select, textarea")]
@@ -224,10 +316,12 @@ test("every control has a label", async () => {
 test("typing does not move the inputs", async () => {
   const positions = () =>
     page.evaluate(() =>
-      [...document.querySelectorAll("#webhook-form textarea, #webhook-form input")].map((element) => {
-        const box = element.getBoundingClientRect();
-        return [element.id, Math.round(box.top + window.scrollY), Math.round(box.height)];
-      }),
+      [...document.querySelectorAll("#webhook-form textarea, #webhook-form input")].map(
+        (element) => {
+          const box = element.getBoundingClientRect();
+          return [element.id, Math.round(box.top + window.scrollY), Math.round(box.height)];
+        },
+      ),
     );
   await page.fill("#wh-body", "");
   await idle("webhook");
