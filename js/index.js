@@ -6,9 +6,37 @@ export {
   Webhook,
   WebhookVerificationError,
   createSignedWebhookRequest,
+  isRunEvent,
   normalizeRunEvent,
   signWebhook,
   verifyWebhook,
   verifyWebhookRequest,
   verifyWebhookSignature,
 } from "./webhook.js";
+export {
+  DEFAULT_BASE_URL,
+  buildRequest,
+  createIdempotencyKey,
+  decodeApiError,
+  estimateRunCost,
+  formatDollars,
+  operations,
+  requiredScope,
+  responseMeta,
+} from "./api.js";
+export { CoastyClient } from "./client.js";
+export {
+  AuthenticationError,
+  CoastyApiError,
+  CoastyConnectionError,
+  CoastyError,
+  CoastyRequestError,
+  CoastyTimeoutError,
+  ConflictError,
+  InsufficientCreditsError,
+  InsufficientScopeError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from "./errors.js";

@@ -14,6 +14,14 @@ export const SIGNATURE_HEADER_ALIAS = "X-Coasty-Signature";
 /** Default tolerance between the signed timestamp and `now`, in seconds. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
+const RUN_EVENT_TYPES = [
+  "run.awaiting_human",
+  "run.succeeded",
+  "run.failed",
+  "run.cancelled",
+  "run.timed_out",
+];
+
 const FAILURE_CODES = [
   "MISSING_HEADER",
   "MALFORMED_HEADER",
@@ -299,4 +307,9 @@ export function normalizeRunEvent(event) {
     throw invalidArgument(`event must be a parsed webhook payload object, got ${describe(event)}`);
   }
   return JSON.parse(normalizeRunEventWasm(JSON.stringify(event)));
+}
+
+/** Returns whether a payload is one of the five documented run events. */
+export function isRunEvent(event) {
+  return RUN_EVENT_TYPES.includes(event?.event);
 }

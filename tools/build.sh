@@ -21,6 +21,8 @@ node_modules/.bin/esbuild "$out/node-cjs.mjs" --bundle --platform=node --format=
   --log-level=error --outfile="$out/node.cjs"
 rm "$out/node-cjs.mjs"
 cp js/package.json js/index.d.ts js/README.md pkg/
+# The same declarations serve the CommonJS entry, which needs a .d.cts file.
+cp js/index.d.ts pkg/index.d.cts
 
 # Smoke test: a broken optimizer pass shows up here as a failed instantiation.
 node --input-type=module -e "

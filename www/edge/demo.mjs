@@ -1,12 +1,19 @@
 // The demo behind `make demo`: serves www/edge/worker.mjs under workerd on
-// 127.0.0.1 and sends it real signed deliveries. Signatures are computed here with
-// node:crypto, independently of the library under test. Exits non-zero when any
-// verdict differs from the expected one.
+// 127.0.0.1 and
+// 1. sends it signed deliveries, valid and broken ones, whose signatures are
+//    computed here with node:crypto, independently of the library under test;
+// 2. has it create a run on the local fake Coasty API through the client, then
+//    follows the run's events, its cost, the wallet, and the webhook deliveries the
+//    fake sends back to the Worker.
+// Exits non-zero when any verdict or outcome differs from the expected one.
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { CoastyClient } from "coasty";
+
+import { startFakeCoasty } from "../../tests/fake-coasty/server.mjs";
 import { startWorker } from "./workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,13 +104,8 @@ function deliveries(now) {
   ];
 }
 
-const worker = await startWorker({
-  entry: join(here, "worker.mjs"),
-  bindings: { WEBHOOK_SECRETS: [CURRENT_SECRET] },
-});
-let wrong = 0;
-try {
-  console.log(`edge function under workerd at ${worker.url}/webhooks/coasty`);
+async function sendDeliveries(worker) {
+  let wrong = 0;
   const now = Math.floor(Date.now() / 1000);
   for (const delivery of deliveries(now)) {
     const response = await post(`${worker.url}/webhooks/coasty`, delivery.headers, delivery.body);
@@ -116,8 +118,87 @@ try {
         (ok ? "" : `  (expected HTTP ${status} ${expected}: ${response.body.error?.message})`),
     );
   }
+  return wrong;
+}
+
+async function waitFor(check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Runs the whole loop and returns the number of failed checks. */
+async function runLoop(worker, fake) {
+  let failed = 0;
+  const check = (ok, line) => {
+    if (!ok) failed += 1;
+    console.log(`${ok ? "ok  " : "FAIL"} ${line}`);
+  };
+
+  // The first attempt meets a 503, so the Worker's client retries with the same
+  // idempotency key.
+  fake.injectFault({ match: { method: "POST", path: "/v1/runs" }, kind: "status", status: 503 });
+  const walletBefore = fake.wallet();
+  const created = await fetch(`${worker.url}/runs`, {
+    method: "POST",
+    body: JSON.stringify({ machine_id: "mch_demo", task: "Download last month's invoice", max_steps: 3 }),
+  }).then((response) => response.json());
+  check(typeof created.id === "string", `run ${created.id} created by the Worker after ${created.attempts} attempts`);
+  if (typeof created.id !== "string") return failed;
+
+  const client = new CoastyClient({ apiKey: fake.keys.live, baseUrl: fake.baseUrl });
+  console.log("     event trail:");
+  let last;
+  for await (const event of client.runs.events(created.id)) {
+    console.log(`       #${event.seq} ${event.type} ${JSON.stringify(event.data)}`);
+    last = event;
+  }
+  check(last?.type === "done", "event stream ended with done");
+
+  const run = await client.runs.get(created.id);
+  const wallet = await client.wallet.balance();
+  const charged = walletBefore - wallet.credits;
+  console.log(
+    `     run ${run.status}: ${run.steps_completed} steps, ${run.credits_charged} credits ` +
+      `($${(run.cost_cents / 100).toFixed(2)}); wallet ${wallet.credits} credits (${wallet.dollars})`,
+  );
+  check(charged === run.credits_charged, `wallet charged once: ${charged} credits for the run`);
+  check(fake.runs().filter((r) => r.task === run.task).length === 1, "exactly one run exists");
+
+  const deliveries = await waitFor(async () => {
+    const received = await fetch(`${worker.url}/deliveries`).then((response) => response.json());
+    return received.find((delivery) => delivery.runId === created.id);
+  }, 5000);
+  check(
+    deliveries?.event === `run.${run.status}`,
+    `webhook ${deliveries?.event ?? "(none)"} verified with the run's own secret`,
+  );
+  return failed;
+}
+
+const fake = await startFakeCoasty({ stepDelayMs: 40 });
+const worker = await startWorker({
+  entry: join(here, "worker.mjs"),
+  allowLocalNetwork: true,
+  bindings: {
+    WEBHOOK_SECRETS: [CURRENT_SECRET],
+    COASTY_API_KEY: fake.keys.live,
+    COASTY_BASE_URL: fake.baseUrl,
+  },
+});
+let wrong = 0;
+try {
+  console.log(`edge function under workerd at ${worker.url}; fake Coasty API at ${fake.baseUrl}`);
+  console.log("deliveries signed with node:crypto:");
+  wrong += await sendDeliveries(worker);
+  console.log("a run created through the client, end to end:");
+  wrong += await runLoop(worker, fake);
 } finally {
   await worker.stop();
+  await fake.close();
 }
-console.log(wrong === 0 ? "all verdicts as expected" : `${wrong} verdicts wrong`);
+console.log(wrong === 0 ? "all checks passed" : `${wrong} checks failed`);
 process.exit(wrong === 0 ? 0 : 1);
