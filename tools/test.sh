@@ -28,8 +28,11 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --quiet --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 
-echo "== JS tests of the built package"
-node --test --test-concurrency=1 tests/js/ tests/fake-coasty/
+echo "== JS tests: the package, the fake API, the dev-tools page"
+node --test --test-concurrency=1 tests/js/ tests/fake-coasty/ tests/www/
+
+echo "== the packed package and every runtime: Node, workerd, Chromium, Deno, Bun, edge-runtime"
+node --test --test-concurrency=1 tests/package/ tests/runtimes/
 
 echo "== demo"
 node www/edge/demo.mjs

@@ -1,8 +1,16 @@
-// A TypeScript program that uses every webhook export of the package. It is
+// A TypeScript program that uses the webhook and client exports of the package. It is
 // type-checked, never run, by types.test.mjs with `tsc --strict --noEmit`.
 // Each `@ts-expect-error` line is a mistake that the declarations must reject.
 import {
+  CoastyClient,
   DEFAULT_TOLERANCE_SECONDS,
+  InsufficientScopeError,
+  buildRequest,
+  decodeApiError,
+  estimateRunCost,
+  formatDollars,
+  isRunEvent,
+  requiredScope,
   SIGNATURE_HEADER,
   SIGNATURE_HEADER_ALIAS,
   Webhook,
@@ -37,17 +45,49 @@ const tolerance: number = DEFAULT_TOLERANCE_SECONDS;
 const signature: string = signWebhook(body, secret, { timestamp: new Date() });
 signWebhook(new TextEncoder().encode(body), secret, { timestamp: 1_750_000_000 });
 
-// Narrowing on `event` must select the matching event type.
+// isRunEvent separates the documented events from unknown ones, and then
+// narrowing on `event` selects the matching event type.
 const event: CoastyWebhookEvent = verifyWebhook(body, signature, secret, { toleranceSeconds: 600 });
-if (event.event === "run.succeeded") {
-  const succeeded: RunSucceededEvent = event;
-  const passed: boolean | undefined = succeeded.result?.passed;
-  console.log(passed, succeeded.run_id);
+if (isRunEvent(event)) {
+  switch (event.event) {
+    case "run.succeeded": {
+      const succeeded: RunSucceededEvent = event;
+      const passed: boolean | undefined = succeeded.result?.passed;
+      console.log(passed, succeeded.run_id);
+      break;
+    }
+    case "run.failed": {
+      const code: string | undefined = event.error?.code;
+      console.log(code);
+      break;
+    }
+  }
+} else {
+  const unknownName: string | undefined = event.event;
+  console.log(unknownName);
 }
-if (event.event === "run.failed") {
-  const code: string | undefined = event.error?.code;
-  console.log(code);
+
+// The client and the request helpers.
+async function createRun(): Promise<string> {
+  const client = new CoastyClient({ apiKey: "sk-coasty-test-x", baseUrl: "http://127.0.0.1:4010/v1" });
+  try {
+    const run = await client.runs.create({ machine_id: "m", task: "t", max_steps: 5 }, { budgetCheck: true });
+    const attempts: number = run.lastResponse.attempts;
+    for await (const item of client.runs.events(run.id)) console.log(item.seq, item.type, attempts);
+    const balance = await client.wallet.balance();
+    return `${run.id} ${balance.dollars}`;
+  } catch (error) {
+    if (error instanceof InsufficientScopeError) return error.requiredScope ?? "";
+    throw error;
+  }
 }
+const built = buildRequest("runs.get", { pathParams: { id: "run_1" } }, { apiKey: "sk-coasty-test-x" });
+const curl: string = built.toCurl();
+const decoded = decodeApiError(502, { "content-type": "text/html" }, "<html>Bad Gateway</html>");
+const retryable: boolean = decoded.retryable;
+const scope: string | null = requiredScope("runs.create");
+const estimate = estimateRunCost({ maxSteps: 10, cuaVersion: "v3" });
+const dollars: string = formatDollars(estimate.maxCredits ?? 0);
 
 // A caller may name its own event type.
 interface InvoiceEvent {
@@ -120,6 +160,11 @@ const unknownCode: WebhookFailureCode = "BAD_SIGNATURE";
 new WebhookVerificationError().code = "MISSING_HEADER";
 
 export {
+  createRun,
+  curl,
+  dollars,
+  retryable,
+  scope,
   alias,
   checked,
   classSignature,
