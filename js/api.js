@@ -45,8 +45,9 @@ function unixSeconds(now) {
 }
 
 /**
- * Turns any error response into a `CoastyApiError` subclass. Never throws for
- * odd bodies: HTML from a proxy, empty or foreign JSON all decode.
+ * Turns any error response into a `CoastyApiError` subclass. Odd bodies (HTML
+ * from a proxy, empty or foreign JSON) decode too; only an invalid status or
+ * headers argument throws.
  */
 export function decodeApiError(status, headers, body, options = {}) {
   if (!Number.isInteger(status) || status < 100 || status > 999) {
@@ -123,8 +124,8 @@ export function createIdempotencyKey() {
 
 /**
  * Estimates the worst-case cost of a run from `maxSteps` (default 50) and the
- * documented per-step price of its `cuaVersion`; `known` is false when the
- * version has no documented price.
+ * documented per-step price of its `cuaVersion`. When the version has no
+ * documented price, `known` is false and there is no figure.
  */
 export function estimateRunCost(options = {}) {
   const maxSteps = options?.maxSteps ?? options?.max_steps;

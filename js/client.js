@@ -1,6 +1,6 @@
-// CoastyClient: performs the HTTP requests and the waiting. What to send, whether
-// to retry, how long to wait and which idempotency key to use are decided by the
-// wasm core; this file only carries those decisions out.
+// CoastyClient performs the HTTP requests and the waiting. The wasm core decides
+// what to send, whether to retry, how long to wait and which idempotency key to
+// use, and this file carries those decisions out.
 import * as wasm from "./coasty_wasm.js";
 import {
   DEFAULT_BASE_URL,

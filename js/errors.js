@@ -109,7 +109,7 @@ export class ValidationError extends CoastyApiError {
   }
 }
 
-/** 429: too many requests; `retryAfterSeconds` says how long to wait. */
+/** 429: too many requests; `retryAfterSeconds` is how long to wait. */
 export class RateLimitError extends CoastyApiError {}
 
 /** 5xx, or an upstream failure whatever its status. */
