@@ -1396,3 +1396,31 @@ fn curl_redaction_keeps_key_order() {
         "{curl}"
     );
 }
+
+#[test]
+fn event_cursor_has_no_upper_limit() {
+    for after in ["0", "2147483648", "99999999999999999999999"] {
+        let request = ready("runs.events").query("after", after).build(&config());
+        assert!(request.is_ok(), "{after}");
+    }
+    let error = ready("runs.events")
+        .query("after", "-1")
+        .build(&config())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid after: -1; allowed integers of at least 0"
+    );
+}
+
+#[test]
+fn invalid_header_name_escaped() {
+    let error = ready("runs.list")
+        .header("X-Evil\r\nSet-Cookie", "v")
+        .build(&config())
+        .unwrap_err();
+    match error {
+        BuildError::InvalidHeader { name, .. } => assert_eq!(name, "X-Evil\\r\\nSet-Cookie"),
+        other => panic!("expected an invalid header, got {other:?}"),
+    }
+}

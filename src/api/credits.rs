@@ -5,7 +5,7 @@
 //! actual charge is in the `X-Credits-Charged` response header and in
 //! `usage.credits_charged` or a run's `credits_charged`.
 
-use super::validate::ValidationError;
+use super::validate::{quote_text, ValidationError};
 
 /// `max_steps` of a run when the request leaves it out.
 pub const DEFAULT_MAX_STEPS: u32 = 50;
@@ -32,10 +32,9 @@ pub fn format_dollars(credits: i64) -> String {
 /// amount beyond the `i64` range of credits.
 pub fn parse_dollars(text: &str) -> Result<i64, ValidationError> {
     let invalid = |problem: &str| {
-        let truncated: String = text.chars().take(40).collect();
         ValidationError::new(
             "amount",
-            format!("{truncated:?}"),
+            &quote_text(text),
             problem,
             "dollars such as 12.34, -0.05 or $3 (at most two decimals)",
         )

@@ -14,7 +14,7 @@ mod schedules;
 mod workflows;
 
 use super::scope::ScopeRule;
-use super::validate::{Field, FieldKind};
+use super::validate::{Field, FieldKind, NO_MAX};
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -212,7 +212,7 @@ const fn text(min_chars: u32, max_chars: u32) -> FieldKind {
     }
 }
 
-const fn int(min: i64, max: i64) -> FieldKind {
+const fn int(min: i32, max: i32) -> FieldKind {
     FieldKind::Integer { min, max }
 }
 
@@ -245,7 +245,7 @@ const CUA_VERSIONS: &[&str] = &["v1", "v3", "v4", "v5"];
 const LIMIT: Field = Field::optional("limit", int(1, 200));
 
 /// Event cursor of event streams: events after this sequence number.
-const AFTER: Field = Field::optional("after", int(0, i64::MAX));
+const AFTER: Field = Field::optional("after", int(0, NO_MAX));
 
 /// Run and workflow run states. Open, so that a state added later still
 /// passes.

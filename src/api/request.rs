@@ -8,7 +8,8 @@
 mod builder;
 mod http;
 
-use super::validate::{parse_http_url, ValidationError};
+use super::validate::{parse_http_url, quote_text, truncate_chars, ValidationError};
+use crate::json::Json;
 use std::fmt;
 
 pub use builder::RequestBuilder;
@@ -112,7 +113,7 @@ impl ClientConfig {
             let safe_url = if base_url.contains('@') {
                 "[redacted because it contains user info]".to_string()
             } else {
-                base_url.chars().take(200).collect()
+                truncate_chars(base_url, 200).to_string()
             };
             BuildError::InvalidBaseUrl {
                 url: safe_url,
@@ -208,7 +209,8 @@ pub enum BuildError {
     },
     /// An extra header is not allowed or not well formed.
     InvalidHeader {
-        /// Header name, escaped for logging.
+        /// Header name, cut to 100 characters, with JSON escapes (such as
+        /// `\r`) so that it cannot break a log line.
         name: String,
         /// Problem with the header, without its value.
         problem: String,
@@ -235,7 +237,8 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::UnknownOperation { id } => write!(
                 f,
-                "unknown operation {id:?}; use an id from operations(), such as runs.create"
+                "unknown operation {}; use an id from operations(), such as runs.create",
+                quote_text(id)
             ),
             BuildError::MissingPathParam { operation, name } => write!(
                 f,
@@ -250,8 +253,9 @@ impl fmt::Display for BuildError {
             BuildError::InvalidApiKey { problem } => write!(f, "invalid API key: {problem}"),
             BuildError::InvalidBaseUrl { url, problem } => write!(
                 f,
-                "invalid base URL {url:?}: it {problem}; use an http(s) URL such as \
-                 {DEFAULT_BASE_URL}"
+                "invalid base URL {}: it {problem}; use an http(s) URL such as \
+                 {DEFAULT_BASE_URL}",
+                Json::from(url.as_str())
             ),
             BuildError::InvalidHeader { name, problem } => {
                 write!(f, "invalid header {name}: {problem}")

@@ -88,9 +88,17 @@ pub fn required_scope_for(
     body: Option<&Json>,
     path_op: Option<&str>,
 ) -> Option<&'static str> {
-    let scopes = required_scopes_for(operation_id, body, path_op);
-    let elevated = scopes.iter().find(|scope| **scope != "actions:exec");
-    elevated.or(scopes.first()).copied()
+    match operation(operation_id)?.scope {
+        ScopeRule::None => None,
+        ScopeRule::Fixed(scope) => Some(scope),
+        ScopeRule::FilesOp => path_op.and_then(files_op_scope),
+        ScopeRule::Command => {
+            let elevated = commands(body)
+                .map(command_scope)
+                .find(|scope| *scope != "actions:exec");
+            Some(elevated.unwrap_or("actions:exec"))
+        }
+    }
 }
 
 /// Lists every scope an operation needs for this body and `{op}` path
@@ -111,12 +119,8 @@ pub fn required_scopes_for(
         ScopeRule::Fixed(scope) => vec![scope],
         ScopeRule::FilesOp => path_op.and_then(files_op_scope).into_iter().collect(),
         ScopeRule::Command => {
-            let commands: Vec<&str> = match body.and_then(|b| b.get("steps")) {
-                Some(Json::Array(steps)) => steps.iter().filter_map(command_of).collect(),
-                _ => body.and_then(command_of).into_iter().collect(),
-            };
             let mut scopes = Vec::new();
-            for command in commands {
+            for command in commands(body) {
                 let scope = command_scope(command);
                 if !scopes.contains(&scope) {
                     scopes.push(scope);
@@ -130,8 +134,20 @@ pub fn required_scopes_for(
     }
 }
 
-fn command_of(value: &Json) -> Option<&str> {
-    value.get("command")?.as_str()
+/// Returns the `command` of each batch step, or of the body itself when it
+/// has no `steps` array.
+fn commands(body: Option<&Json>) -> impl Iterator<Item = &str> {
+    let steps = body
+        .and_then(|body| body.get("steps"))
+        .and_then(Json::as_array);
+    let values = match (steps, body) {
+        (Some(steps), _) => steps,
+        (None, Some(body)) => std::slice::from_ref(body),
+        (None, None) => &[],
+    };
+    values
+        .iter()
+        .filter_map(|value| value.get("command")?.as_str())
 }
 
 /// Returns the scope that a machine action `command` needs.

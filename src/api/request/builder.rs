@@ -8,8 +8,8 @@ use super::{
 };
 use crate::api::operation::{operation, BodyRule, Idempotency, Operation};
 use crate::api::validate::{
-    render_value, validate_body, validate_query_value, validate_value, FieldKind, Pattern,
-    ValidationError,
+    decimal, render_value, truncate_chars, validate_body, validate_query_value, validate_value,
+    FieldKind, Pattern, ValidationError,
 };
 use crate::json::Json;
 use std::fmt;
@@ -53,7 +53,7 @@ impl RequestBuilder {
     /// Returns [`BuildError::UnknownOperation`] for an unknown id.
     pub fn new(operation_id: &str) -> Result<Self, BuildError> {
         let operation = operation(operation_id).ok_or_else(|| BuildError::UnknownOperation {
-            id: operation_id.chars().take(100).collect(),
+            id: truncate_chars(operation_id, 100).to_string(),
         })?;
         Ok(RequestBuilder {
             operation,
@@ -72,15 +72,17 @@ impl RequestBuilder {
 
     /// Sets the path parameter `{name}`. The value is percent-encoded, so
     /// `run/1` becomes `run%2F1`. Setting a name again replaces its value.
+    #[inline]
     pub fn path_param(mut self, name: &str, value: &str) -> Self {
-        set(&mut self.path_params, name, value);
+        set(&mut self.path_params, name, value, false);
         self
     }
 
     /// Sets a query parameter. The name and value are percent-encoded.
     /// Setting a name again replaces its value.
+    #[inline]
     pub fn query(mut self, name: &str, value: &str) -> Self {
-        set(&mut self.query, name, value);
+        set(&mut self.query, name, value, false);
         self
     }
 
@@ -88,6 +90,7 @@ impl RequestBuilder {
     /// and number text, so a field left out is absent from the request. A
     /// `null` body counts as no body, except for `triggers.webhook`, which
     /// sends any JSON value.
+    #[inline]
     pub fn body(mut self, body: Json) -> Self {
         self.body = Some(body);
         self
@@ -95,6 +98,7 @@ impl RequestBuilder {
 
     /// Sets the `Idempotency-Key` header: 1-128 characters from
     /// `[A-Za-z0-9_:-]`, on POST operations only.
+    #[inline]
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self
@@ -102,15 +106,9 @@ impl RequestBuilder {
 
     /// Adds an extra header, such as `X-LLM-Provider`. Setting a name again
     /// replaces its value, and an `Accept` header replaces the default one.
+    #[inline]
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let existing = self
-            .headers
-            .iter_mut()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name));
-        match existing {
-            Some(entry) => entry.1 = value.to_string(),
-            None => self.headers.push((name.to_string(), value.to_string())),
-        }
+        set(&mut self.headers, name, value, true);
         self
     }
 
@@ -123,87 +121,88 @@ impl RequestBuilder {
     /// body, idempotency key, API key ([`BuildError::MissingApiKey`]), and
     /// extra headers ([`BuildError::InvalidHeader`]).
     pub fn build(self, config: &ClientConfig) -> Result<HttpRequest, BuildError> {
+        // Working on a borrow drops the builder once, here, instead of on
+        // every early return, which keeps the WebAssembly module smaller.
+        self.build_borrowed(config)
+    }
+
+    fn build_borrowed(&self, config: &ClientConfig) -> Result<HttpRequest, BuildError> {
         let operation = self.operation;
-        let path = self.fill_path()?;
-        let query = self.encode_query()?;
+        let mut url = config.base_url().to_string();
+        self.push_path(&mut url)?;
+        self.push_query(&mut url)?;
 
         let body = self
             .body
+            .as_ref()
             .filter(|value| !value.is_null() || operation.body == BodyRule::AnyJson);
-        validate_body(operation, body.as_ref())?;
-        let idempotency_key = check_idempotency_key(operation, self.idempotency_key)?;
+        validate_body(operation, body)?;
+        if let Some(key) = &self.idempotency_key {
+            check_idempotency_key(operation, key)?;
+        }
 
         let accept = if operation.streams {
             "text/event-stream"
         } else {
             "application/json"
         };
-        let mut headers = vec![("Accept".to_string(), accept.to_string())];
+        let mut headers = vec![pair("Accept", accept)];
         if operation.api_key {
             let key = config.api_key().ok_or(BuildError::MissingApiKey {
                 operation: operation.id,
             })?;
+            let secret = key.expose_secret();
             headers.push(match config.auth_scheme() {
-                AuthScheme::ApiKeyHeader => {
-                    (API_KEY_HEADER.to_string(), key.expose_secret().to_string())
-                }
-                AuthScheme::Bearer => (
-                    "Authorization".to_string(),
-                    "Bearer ".to_string() + key.expose_secret(),
-                ),
+                AuthScheme::ApiKeyHeader => pair(API_KEY_HEADER, secret),
+                AuthScheme::Bearer => pair("Authorization", &["Bearer ", secret].concat()),
             });
         }
         if body.is_some() {
-            headers.push(("Content-Type".into(), "application/json".into()));
+            headers.push(pair("Content-Type", "application/json"));
         }
-        if let Some(key) = &idempotency_key {
-            headers.push((IDEMPOTENCY_KEY_HEADER.to_string(), key.clone()));
+        if let Some(key) = &self.idempotency_key {
+            headers.push(pair(IDEMPOTENCY_KEY_HEADER, key));
         }
-        for (name, value) in self.headers {
-            check_extra_header(&name, &value)?;
+        for (name, value) in &self.headers {
+            check_extra_header(name, value)?;
             if name.eq_ignore_ascii_case("Accept") {
-                headers[0].1 = value;
+                headers[0].1 = value.clone();
             } else {
-                headers.push((name, value));
+                headers.push(pair(name, value));
             }
         }
 
         Ok(HttpRequest {
             operation: operation.id,
             method: operation.method,
-            url: format!("{}{path}{query}", config.base_url()),
+            url,
             headers,
             body: body.map(|value| value.to_string().into_bytes()),
-            idempotency_key,
+            idempotency_key: self.idempotency_key.clone(),
         })
     }
 
-    fn fill_path(&self) -> Result<String, BuildError> {
+    /// Appends the filled, percent-encoded path to `url`.
+    fn push_path(&self, url: &mut String) -> Result<(), BuildError> {
         let operation = self.operation;
-        let names: Vec<&str> = operation
-            .path
-            .split('/')
-            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
-            .collect();
-        if let Some((unknown, _)) = self
+        let unknown = self
             .path_params
             .iter()
-            .find(|(name, _)| !names.contains(&name.as_str()))
-        {
+            .find(|(name, _)| !placeholders(operation.path).any(|known| known == name));
+        if let Some((name, _)) = unknown {
             return Err(ValidationError::new(
-                unknown.chars().take(100).collect::<String>(),
+                truncate_chars(name, 100),
                 "",
-                format!("not a path parameter of {}", operation.id),
-                format!("the parameters in {}", operation.path),
+                &["not a path parameter of ", operation.id].concat(),
+                &["the parameters in ", operation.path].concat(),
             )
             .into());
         }
 
-        let mut path = String::new();
         for segment in operation.path.split('/').skip(1) {
-            path.push('/');
-            let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
-                path.push_str(segment);
+            url.push('/');
+            let Some(name) = placeholder(segment) else {
+                url.push_str(segment);
                 continue;
             };
             let value = self.path_params.iter().find(|(known, _)| known == name);
@@ -217,14 +216,14 @@ impl RequestBuilder {
                 }
             };
             check_path_value(operation, name, value)?;
-            path.push_str(&percent_encode(value));
+            percent_encode(url, value);
         }
-        Ok(path)
+        Ok(())
     }
 
-    fn encode_query(&self) -> Result<String, BuildError> {
-        let mut query = String::new();
-        for (name, value) in &self.query {
+    /// Appends `?name=value&...` to `url`, percent-encoded.
+    fn push_query(&self, url: &mut String) -> Result<(), BuildError> {
+        for (index, (name, value)) in self.query.iter().enumerate() {
             if name.is_empty() {
                 return Err(ValidationError::new(
                     "query",
@@ -238,12 +237,12 @@ impl RequestBuilder {
             if let Some(field) = field {
                 validate_query_value(field, value)?;
             }
-            query.push(if query.is_empty() { '?' } else { '&' });
-            query.push_str(&percent_encode(name));
-            query.push('=');
-            query.push_str(&percent_encode(value));
+            url.push(if index == 0 { '?' } else { '&' });
+            percent_encode(url, name);
+            url.push('=');
+            percent_encode(url, value);
         }
-        Ok(query)
+        Ok(())
     }
 }
 
@@ -263,11 +262,38 @@ impl fmt::Debug for RequestBuilder {
     }
 }
 
-fn set(pairs: &mut Vec<(String, String)>, name: &str, value: &str) {
-    match pairs.iter_mut().find(|(known, _)| known == name) {
+/// Sets `name` to `value` in `pairs`, replacing an earlier value. Header
+/// names compare without regard to case.
+///
+/// The builder's setters are inlined wrappers around this function, so that
+/// chained calls compile to updates in place rather than moves of the whole
+/// builder.
+#[inline(never)]
+fn set(pairs: &mut Vec<(String, String)>, name: &str, value: &str, ignore_case: bool) {
+    let existing = pairs
+        .iter_mut()
+        .find(|(known, _)| known == name || (ignore_case && known.eq_ignore_ascii_case(name)));
+    match existing {
         Some(entry) => entry.1 = value.to_string(),
-        None => pairs.push((name.to_string(), value.to_string())),
+        None => pairs.push(pair(name, value)),
     }
+}
+
+/// Copies a name and a value. Never inlined, so that the many callers
+/// share one copy of the allocation code.
+#[inline(never)]
+fn pair(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
+}
+
+/// Returns the `{name}` placeholders of a path template.
+fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter_map(placeholder)
+}
+
+/// Returns `name` for a path segment written `{name}`.
+fn placeholder(segment: &str) -> Option<&str> {
+    segment.strip_prefix('{')?.strip_suffix('}')
 }
 
 /// Rejects dot segments, which URL parsers resolve even when encoded
@@ -277,7 +303,7 @@ fn check_path_value(operation: &Operation, name: &str, value: &str) -> Result<()
     if value == "." || value == ".." {
         return Err(ValidationError::new(
             name,
-            render_value(&text),
+            &render_value(&text),
             "a dot segment, which would change the URL path",
             "any other non-empty value",
         )
@@ -289,29 +315,27 @@ fn check_path_value(operation: &Operation, name: &str, value: &str) -> Result<()
     Ok(())
 }
 
-fn check_idempotency_key(
-    operation: &Operation,
-    key: Option<String>,
-) -> Result<Option<String>, BuildError> {
-    let Some(key) = key else {
-        return Ok(None);
-    };
+fn check_idempotency_key(operation: &Operation, key: &str) -> Result<(), BuildError> {
     if operation.idempotency == Idempotency::NotAccepted {
+        let problem = [
+            "not accepted by ",
+            operation.id,
+            " (",
+            operation.method.as_str(),
+            ")",
+        ]
+        .concat();
         return Err(ValidationError::new(
             IDEMPOTENCY_KEY_HEADER,
             "",
-            format!(
-                "not accepted by {} ({})",
-                operation.id,
-                operation.method.as_str()
-            ),
+            &problem,
             "a key only on POST operations, except triggers.webhook",
         )
         .into());
     }
     let kind = FieldKind::Pattern(Pattern::IdempotencyKey);
-    validate_value(IDEMPOTENCY_KEY_HEADER, &kind, &Json::from(key.as_str()))?;
-    Ok(Some(key))
+    validate_value(IDEMPOTENCY_KEY_HEADER, &kind, &Json::from(key))?;
+    Ok(())
 }
 
 /// Header names the builder sets itself, with the way to set them.
@@ -331,45 +355,44 @@ const RESERVED_HEADERS: [(&str, &str); 6] = [
 ];
 
 fn check_extra_header(name: &str, value: &str) -> Result<(), BuildError> {
-    let invalid = |problem: String| BuildError::InvalidHeader {
-        name: name
-            .chars()
-            .take(100)
-            .collect::<String>()
-            .escape_debug()
-            .to_string(),
-        problem,
-    };
     let is_token_byte = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(is_token_byte) {
-        return Err(invalid(
-            "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)".into(),
-        ));
-    }
-    if let Some((_, how)) = RESERVED_HEADERS
+    let problem = if name.is_empty() || !name.bytes().all(is_token_byte) {
+        "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)".to_string()
+    } else if let Some((_, how)) = RESERVED_HEADERS
         .iter()
         .find(|(reserved, _)| reserved.eq_ignore_ascii_case(name))
     {
-        return Err(invalid(format!("this header {how}")));
-    }
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(invalid(
-            "the value contains CR, LF or NUL, which could inject headers".into(),
-        ));
-    }
-    if !value
+        ["this header ", how].concat()
+    } else if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        "the value contains CR, LF or NUL, which could inject headers".to_string()
+    } else if !value
         .bytes()
         .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
     {
-        return Err(invalid(
-            "the value contains control or non-ASCII characters".into(),
-        ));
-    }
-    let length = value.chars().count();
-    if name.eq_ignore_ascii_case(LLM_API_KEY_HEADER) && !(16..=512).contains(&length) {
-        return Err(invalid(format!(
-            "the value has {length} characters; allowed 16-512"
-        )));
-    }
-    Ok(())
+        "the value contains control or non-ASCII characters".to_string()
+    } else {
+        let length = value.len();
+        if !name.eq_ignore_ascii_case(LLM_API_KEY_HEADER) || (16..=512).contains(&length) {
+            return Ok(());
+        }
+        // The value is ASCII by now, so its length in bytes is its length
+        // in characters.
+        [
+            "the value has ",
+            &decimal(length as i64),
+            " characters; allowed 16-512",
+        ]
+        .concat()
+    };
+    // A valid name needs no escaping, and an invalid one is shown with JSON
+    // escapes, without the quotes, so that it cannot break a log line.
+    let quoted = Json::from(truncate_chars(name, 100)).to_string();
+    let escaped = quoted
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(&quoted);
+    Err(BuildError::InvalidHeader {
+        name: escaped.to_string(),
+        problem,
+    })
 }

@@ -56,25 +56,28 @@ impl HttpRequest {
     /// headers show similar variables, and secret body fields show
     /// `[redacted]`.
     pub fn to_curl(&self, reveal_secrets: bool) -> String {
-        let mut parts: Vec<String> = vec!["curl".into()];
+        let mut out = String::from("curl");
         if self.accepts_event_stream() {
-            parts.push("--no-buffer".into());
+            out.push_str(" --no-buffer");
         }
-        parts.push("--request".into());
-        parts.push(self.method.as_str().into());
-        parts.push(shell_quote(&self.url));
+        out.push_str(" --request ");
+        out.push_str(self.method.as_str());
+        out.push(' ');
+        push_shell_quoted(&mut out, &self.url);
 
         for (name, value) in &self.headers {
-            parts.push("--header".into());
+            out.push_str(" --header ");
             let placeholder = SECRET_HEADERS
                 .iter()
                 .find(|(secret, _)| secret.eq_ignore_ascii_case(name))
                 .map(|(_, placeholder)| placeholder);
             match placeholder {
+                // Double quotes, so that the shell expands the variable. The
+                // name is one of SECRET_HEADERS, so it needs no escaping.
                 Some(placeholder) if !reveal_secrets => {
-                    parts.push(format!("\"{name}: {placeholder}\""));
+                    out.push_str(&["\"", name, ": ", placeholder, "\""].concat());
                 }
-                _ => parts.push(shell_quote(&format!("{name}: {value}"))),
+                _ => push_shell_quoted(&mut out, &[name, ": ", value].concat()),
             }
         }
 
@@ -84,10 +87,10 @@ impl HttpRequest {
             } else {
                 self.redacted_body(body)
             };
-            parts.push("--data-binary".into());
-            parts.push(shell_quote(&text));
+            out.push_str(" --data-binary ");
+            push_shell_quoted(&mut out, &text);
         }
-        parts.join(" ")
+        out
     }
 
     fn accepts_event_stream(&self) -> bool {
@@ -133,42 +136,59 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// Percent-encodes every byte except the URL-unreserved characters
-/// `A-Z a-z 0-9 - . _ ~`, so the result is safe in a path segment and in a
-/// query name or value.
-pub(super) fn percent_encode(text: &str) -> String {
+/// Appends `text` to `out`, percent-encoding every byte except the
+/// URL-unreserved characters `A-Z a-z 0-9 - . _ ~`, so the result is safe in
+/// a path segment and in a query name or value.
+pub(super) fn percent_encode(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(byte as char);
+            out.push(byte as char);
         } else {
-            encoded.push('%');
-            encoded.push(HEX[usize::from(byte >> 4)] as char);
-            encoded.push(HEX[usize::from(byte & 0x0f)] as char);
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0x0f)] as char);
         }
     }
-    encoded
 }
 
-/// Quotes `text` for a POSIX shell: single quotes, with each `'` written as
-/// `'\''`.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
+/// Appends `text` quoted for a POSIX shell: single quotes, with each `'`
+/// written as `'\''`.
+fn push_shell_quoted(out: &mut String, text: &str) {
+    out.push('\'');
+    for (index, part) in text.split('\'').enumerate() {
+        if index > 0 {
+            out.push_str("'\\''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn percent_encoded(text: &str) -> String {
+        let mut out = String::new();
+        percent_encode(&mut out, text);
+        out
+    }
+
+    fn shell_quote(text: &str) -> String {
+        let mut out = String::new();
+        push_shell_quoted(&mut out, text);
+        out
+    }
+
     #[test]
     fn percent_encoding_keeps_only_unreserved() {
-        assert_eq!(percent_encode("run/1"), "run%2F1");
-        assert_eq!(percent_encode("a b&c=d?e#f"), "a%20b%26c%3Dd%3Fe%23f");
-        assert_eq!(percent_encode("AZaz09-._~"), "AZaz09-._~");
-        assert_eq!(percent_encode("é"), "%C3%A9");
-        assert_eq!(percent_encode("%"), "%25");
-        assert_eq!(percent_encode(""), "");
+        assert_eq!(percent_encoded("run/1"), "run%2F1");
+        assert_eq!(percent_encoded("a b&c=d?e#f"), "a%20b%26c%3Dd%3Fe%23f");
+        assert_eq!(percent_encoded("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(percent_encoded("é"), "%C3%A9");
+        assert_eq!(percent_encoded("%"), "%25");
+        assert_eq!(percent_encoded(""), "");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Hand-written checks for URLs, screenshots and fixed string patterns.
 
+use super::describe::decimal;
 use super::{MAX_SCREENSHOT_CHARS, MAX_URL_CHARS, MIN_SCREENSHOT_CHARS};
 
 /// The parts of an http(s) URL that the checks need.
@@ -27,7 +28,10 @@ pub(crate) fn parse_http_url(url: &str) -> Result<HttpUrl<'_>, &'static str> {
         return Err("is not an http:// or https:// URL");
     };
 
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     if authority.contains('@') {
         return Err("contains user info (user@ or user:password@)");
@@ -37,10 +41,13 @@ pub(crate) fn parse_http_url(url: &str) -> Result<HttpUrl<'_>, &'static str> {
         return Err("has no host");
     }
     if let Some(port) = port {
-        let valid = !port.is_empty()
-            && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && matches!(port.parse::<u32>(), Ok(1..=65535));
+        let digits =
+            !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+        // At most five digits, so the value cannot overflow.
+        let value = port
+            .bytes()
+            .fold(0_u32, |value, b| value * 10 + u32::from(b - b'0'));
+        let valid = digits && (1..=65535).contains(&value);
         if !valid {
             return Err("has an invalid port");
         }
@@ -49,13 +56,16 @@ pub(crate) fn parse_http_url(url: &str) -> Result<HttpUrl<'_>, &'static str> {
     Ok(HttpUrl {
         https,
         host,
-        has_query_or_fragment: tail.contains(['?', '#']),
+        has_query_or_fragment: tail.bytes().any(|b| b == b'?' || b == b'#'),
     })
 }
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), &'static str> {
     if authority.starts_with('[') {
-        let close = authority.find(']').ok_or("has an unclosed [ in its host")?;
+        let close = authority
+            .bytes()
+            .position(|b| b == b']')
+            .ok_or("has an unclosed [ in its host")?;
         let (host, after) = authority.split_at(close + 1);
         if after.is_empty() {
             return Ok((host, None));
@@ -65,8 +75,8 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), &'static str
             .ok_or("has characters after the ] of its host")?;
         return Ok((host, Some(port)));
     }
-    match authority.rsplit_once(':') {
-        Some((host, port)) => Ok((host, Some(port))),
+    match authority.bytes().rposition(|b| b == b':') {
+        Some(colon) => Ok((&authority[..colon], Some(&authority[colon + 1..]))),
         None => Ok((authority, None)),
     }
 }
@@ -79,7 +89,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 pub(super) fn check_url(text: &str) -> Result<(), String> {
     let count = text.chars().count();
     if count > MAX_URL_CHARS {
-        return Err(format!("{count} characters"));
+        return Err([&decimal(count as i64), " characters"].concat());
     }
     let url = parse_http_url(text).map_err(String::from)?;
     if !url.https && !is_loopback_host(url.host) {
@@ -97,7 +107,7 @@ pub(super) fn check_screenshot(text: &str) -> Result<(), String> {
     }
     let count = text.chars().count();
     if !(MIN_SCREENSHOT_CHARS..=MAX_SCREENSHOT_CHARS).contains(&count) {
-        return Err(format!("{count} characters"));
+        return Err([&decimal(count as i64), " characters"].concat());
     }
     Ok(())
 }
@@ -134,7 +144,7 @@ pub(super) fn is_year_month(text: &str) -> bool {
         && digits(0..4)
         && bytes[4] == b'-'
         && digits(5..7)
-        && matches!(text[5..7].parse::<u8>(), Ok(1..=12))
+        && (1..=12).contains(&((bytes[5] - b'0') * 10 + bytes[6] - b'0'))
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

@@ -243,12 +243,14 @@ fn whole_numbers_read_from_text() {
         ("250e-1", Some(25)),
         ("0e999999999999999999999", Some(0)),
         ("0.0e-5", Some(0)),
-        ("18446744073709551616", Some(1 << 64)),
+        ("18446744073709551615", Some(u64::MAX.into())),
+        ("18446744073709551616", Some(u64::MAX.into())),
+        ("-18446744073709551616", Some(-i128::from(u64::MAX))),
+        ("1e39", Some(u64::MAX.into())),
+        ("1e999999999999999999999", Some(u64::MAX.into())),
         ("5.5", None),
         ("1e-1", None),
         ("25e-1", None),
-        ("1e39", None),
-        ("1e999999999999999999999", None),
         ("1e-999999999999999999999", None),
     ];
     for (text, expected) in cases {
@@ -267,11 +269,9 @@ fn whole_numbers_read_from_text() {
 #[test]
 fn huge_integers_out_of_range() {
     let kind = FieldKind::Integer { min: 1, max: 10 };
-    assert_eq!(check(kind, json("1e3")).unwrap_err().problem, "1000");
-    assert_eq!(
-        check(kind, json("1e40")).unwrap_err().problem,
-        "expected an integer, got a number"
-    );
+    assert_eq!(check(kind, json("1e3")).unwrap_err().problem, "1e3");
+    assert_eq!(check(kind, json("1e40")).unwrap_err().problem, "1e40");
+    assert_eq!(check(kind, json("-1e40")).unwrap_err().problem, "-1e40");
     let long = format!("1{}", "0".repeat(60));
     let error = check(kind, json(&long)).unwrap_err();
     assert_eq!(error.value, format!("1{}…", "0".repeat(39)));
