@@ -4,4 +4,5 @@
 //! nothing else; the hand-written JS layer in `js/` builds the public API on top.
 
 mod api_errors;
+mod api_request;
 pub mod webhook;
