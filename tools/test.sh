@@ -26,7 +26,7 @@ tools/build.sh
 echo "== wasm tests in Node and headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test --quiet --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+  cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 
 echo "== JS tests: the package, the fake API, the dev-tools page"
 node --test --test-concurrency=1 tests/js/ tests/fake-coasty/ tests/www/

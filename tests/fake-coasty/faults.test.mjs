@@ -247,6 +247,12 @@ describe("control endpoints", () => {
   });
 
   test("wallet and state", async () => {
+    // Runs started by earlier tests still charge the wallet per step.
+    const terminal = ["succeeded", "failed", "cancelled", "timed_out", "awaiting_human"];
+    const deadline = Date.now() + 5000;
+    while (fake.runs().some((run) => !terminal.includes(run.status)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const set = await control("POST", "wallet", { credits: 77 });
     assert.deepEqual(await set.json(), { wallet: 77 });
     const state = await (await control("GET", "state")).json();
