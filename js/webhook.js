@@ -44,7 +44,7 @@ function wasmBytes() {
 }
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
-/** A failed webhook check; `code` says which one. */
+/** A failed webhook check; `code` names the check that failed. */
 export class WebhookVerificationError extends Error {
   constructor(code, message, details = {}) {
     super(message);
@@ -249,8 +249,8 @@ export class Webhook {
 }
 
 // Verifiers are cached by secret so that repeated calls with the same secret
-// skip the HMAC key schedule. The cache holds one entry: the usual receiver has
-// one secret, and a larger cache would keep old secrets alive.
+// skip the HMAC key schedule. The cache keeps one entry, because the usual
+// receiver has one secret and a larger cache would keep old secrets alive.
 let cached = null;
 
 function cachedWebhook(secret, options) {

@@ -1,9 +1,9 @@
 //! A small JSON value type with a parser and a writer.
 //!
-//! The core uses this in place of `serde_json` because it keeps the WebAssembly
-//! module small: numbers are kept as their source text, so neither float parsing
-//! nor float formatting is compiled in, and objects keep their key order, so a
-//! body is sent exactly as the caller wrote it.
+//! The core uses this in place of `serde_json` to keep the WebAssembly module
+//! small. Numbers are kept as their source text, so neither float parsing nor
+//! float formatting is compiled in. Objects keep their key order, so a body is
+//! sent exactly as the caller wrote it.
 
 use std::fmt;
 
@@ -27,12 +27,12 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
-/// Why a text is not JSON.
+/// A parse failure: where parsing stopped and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
     /// Byte offset where parsing stopped.
     pub offset: usize,
-    /// What was wrong there.
+    /// The problem found at that offset.
     pub reason: &'static str,
 }
 

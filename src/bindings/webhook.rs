@@ -62,7 +62,7 @@ impl WasmVerifier {
 
     /// Verifies the header (UTF-8, `header_len` bytes) and the payload that follow
     /// each other in the transfer buffer. `header_count` is how many header values
-    /// the request carried: 0 when absent, and the buffer holds the first.
+    /// the request carried: 0 when absent, and the buffer contains the first.
     #[wasm_bindgen(js_name = verifyBuffer)]
     pub fn verify_buffer(
         &mut self,
@@ -88,19 +88,19 @@ impl WasmVerifier {
         result
     }
 
-    /// The `t` value of the last header that had one, in unix seconds.
+    /// Returns the `t` value of the last header that had one, in unix seconds.
     #[wasm_bindgen(getter)]
     pub fn timestamp(&self) -> Option<f64> {
         self.timestamp.map(|t| t as f64)
     }
 
-    /// `now - t` of the last timestamp failure, in seconds.
+    /// Returns `now - t` of the last timestamp failure, in seconds.
     #[wasm_bindgen(getter, js_name = skewSeconds)]
     pub fn skew_seconds(&self) -> Option<f64> {
         self.skew_seconds.map(|skew| skew as f64)
     }
 
-    /// The message of the last failure.
+    /// Returns the message of the last failure.
     #[wasm_bindgen(getter, js_name = errorMessage)]
     pub fn error_message(&self) -> Option<String> {
         self.error.as_ref().map(ToString::to_string)

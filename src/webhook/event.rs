@@ -20,7 +20,8 @@ pub struct RunEventSummary {
     pub run_id: Option<String>,
     /// The run status, from `status`, `run.status`, `state` or `run.state`.
     pub status: Option<String>,
-    /// Why the run waits for a person, from `awaiting_human_reason` or `reason`.
+    /// The reason the run waits for a person, from `awaiting_human_reason` or
+    /// `reason`.
     pub reason: Option<String>,
     /// The run result object, when present and not null.
     pub result: Option<Json>,
@@ -165,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_event_and_wrong_types_are_kept_or_dropped() {
+    fn unknown_event_and_non_string_id() {
         let summary = normalize_run_event(&json(r#"{"event": "run.paused", "run_id": 42}"#));
         assert_eq!(summary.event.as_deref(), Some("run.paused"));
         assert!(!summary.known_event);

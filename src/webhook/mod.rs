@@ -34,8 +34,8 @@ pub const SIGNATURE_HEADER_ALIAS: &str = "X-Coasty-Signature";
 /// Default tolerance between `t` and the receiver's clock, in seconds.
 pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
 
-/// Longest header value accepted, in bytes; a longer one is malformed.
+/// Maximum length of a header value, in bytes; a longer one is malformed.
 pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 
-/// Most `v1` items accepted in one header; more make it malformed.
+/// Maximum number of `v1` items in one header; more make it malformed.
 pub const MAX_SIGNATURES: usize = 32;

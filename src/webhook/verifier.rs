@@ -45,8 +45,8 @@ impl Verifier {
     /// [`DEFAULT_TOLERANCE_SECONDS`].
     ///
     /// Each secret is used as it is: its UTF-8 bytes, `whsec_` prefix included, are
-    /// the HMAC key. Several secrets serve a rotation; the result of a verification
-    /// says which one matched.
+    /// the HMAC key. Several secrets serve a rotation, and the result of a
+    /// verification names the one that matched.
     ///
     /// # Errors
     ///
