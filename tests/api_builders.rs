@@ -1038,7 +1038,8 @@ fn path_param_missing_empty_or_unknown() {
     assert_eq!(error.code(), "MISSING_PATH_PARAM");
     assert_eq!(
         error.to_string(),
-        "missing path parameter id for runs.get; pass a non-empty value with path_param(\"id\", ...)"
+        "missing path parameter id for runs.get; pass a non-empty id \
+         (pathParams.id in JavaScript, path_param in Rust)"
     );
     let error = ready("runs.get")
         .path_param("id", "")

@@ -242,8 +242,8 @@ impl fmt::Display for BuildError {
             ),
             BuildError::MissingPathParam { operation, name } => write!(
                 f,
-                "missing path parameter {name} for {operation}; \
-                 pass a non-empty value with path_param(\"{name}\", ...)"
+                "missing path parameter {name} for {operation}; pass a non-empty \
+                 {name} (pathParams.{name} in JavaScript, path_param in Rust)"
             ),
             BuildError::Validation(error) => error.fmt(f),
             BuildError::MissingApiKey { operation } => write!(
