@@ -1,5 +1,5 @@
 # Entry points; the scripts under tools/ do the work.
-.PHONY: setup build demo test bench mock clean
+.PHONY: setup build demo test bench mock serve clean
 
 setup:
 	tools/setup.sh
@@ -19,8 +19,8 @@ bench: build
 mock:
 	node tests/fake-coasty/cli.mjs
 
-clean:
-	rm -rf pkg target test-output
-
 serve: build
 	node tools/serve.mjs
+
+clean:
+	rm -rf pkg target test-output
