@@ -21,7 +21,7 @@ import {
   InsufficientScopeError,
   invalidArgument,
 } from "./errors.js";
-import { signWebhook } from "./webhook.js";
+import { SIGNATURE_HEADER, signWebhook } from "./webhook.js";
 
 const DEFAULTS = {
   maxRetries: 2,
@@ -235,8 +235,12 @@ export class CoastyClient {
     let key = options.idempotencyKey;
     if (key === undefined && operation.idempotency === "honoured") key = createIdempotencyKey();
     const headers = { ...params.headers, ...options.headers };
-    if (operation.id === "triggers.webhook") {
-      headers["Coasty-Signature"] = signWebhook(JSON.stringify(params.body ?? {}), options.secret);
+    const signed = operation.id === "triggers.webhook";
+    if (signed && typeof options.secret !== "string") {
+      throw invalidArgument(
+        "triggers.webhook is signed, not sent with the API key: pass the trigger's " +
+          "secret as options.secret",
+      );
     }
 
     for (let attempts = 1; ; attempts++) {
@@ -245,6 +249,10 @@ export class CoastyClient {
         { ...params, headers, idempotencyKey: key },
         this.#config,
       );
+      if (signed) {
+        // The signature covers the exact bytes the builder produced.
+        request.headers.push([SIGNATURE_HEADER, signWebhook(request.body ?? "", options.secret)]);
+      }
       let failure;
       let outcome = "response";
       try {

@@ -230,6 +230,8 @@ fn write_string(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
             0..=0x1f => "",
             _ => continue,
         };
@@ -503,8 +505,9 @@ mod tests {
     fn string_escapes() {
         let value = Json::parse(r#""a\"b\\c\/d\n\u00e9\ud83d\ude00\ud800x""#).unwrap();
         assert_eq!(value.as_str(), Some("a\"b\\c/d\né😀\u{FFFD}x"));
-        let written = Json::String("q\"\\\n\u{1}é".into()).to_string();
-        assert_eq!(written, r#""q\"\\\n\u0001é""#);
+        let written = Json::String("q\"\\\n\u{1}\u{8}\u{c}é".into()).to_string();
+        // The same escapes as JavaScript's JSON.stringify, so bytes match.
+        assert_eq!(written, r#""q\"\\\n\u0001\b\fé""#);
     }
 
     #[test]

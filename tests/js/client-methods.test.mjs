@@ -496,7 +496,9 @@ const cases = {
       return {
         webhookId: trigger.webhook_id,
         secret: trigger.secret,
-        body: { event: "invoice.created", invoice_id: "inv_42", amount_cents: 1250 },
+        // Control characters and non-ASCII text: the signature must cover the
+        // exact bytes sent.
+        body: { event: "invoice.created", invoice_id: "inv_42", amount_cents: 1250, note: "a\b\f\t ✓ 🚀" },
       };
     },
     call: (f) => client.triggers.webhook(f.webhookId, f.body, { secret: f.secret }),

@@ -354,6 +354,15 @@ test("a caller-supplied fetch is used, and a non-Response is an error", async ()
   });
 });
 
+test("triggers.webhook without a secret is an argument error", async () => {
+  await assert.rejects(client().triggers.webhook("whk_1", { a: 1 }), (error) => {
+    assert.ok(error instanceof TypeError);
+    assert.equal(error.code, "INVALID_ARGUMENT");
+    assert.match(error.message, /options\.secret/);
+    return true;
+  });
+});
+
 test("request() escape hatch reaches documented routes", async () => {
   const usage = await client().request("GET", "/usage");
   assert.equal(typeof usage.wallet_balance_cents, "number");
