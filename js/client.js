@@ -183,8 +183,11 @@ export class CoastyClient {
     }
     const create = this.runs.create;
     this.runs.create = async (body, options = {}) => {
-      if (options.budgetCheck) await this.#checkBudget(body, options);
-      return create(body, options);
+      if (!options.budgetCheck) return create(body, options);
+      const budgetCheck = await this.#checkBudget(body, options);
+      const run = await create(body, options);
+      run.lastResponse.budgetCheck = budgetCheck;
+      return run;
     };
   }
 
@@ -210,7 +213,11 @@ export class CoastyClient {
       }
       throw error;
     }
-    if (!estimate.known || estimate.maxCredits <= wallet.credits) return;
+    // An estimate without a documented price cannot be compared; the result
+    // says so instead of claiming the run fits.
+    if (!estimate.known || estimate.maxCredits <= wallet.credits) {
+      return { checked: estimate.known, estimate, balanceCredits: wallet.credits };
+    }
     const shortfall = estimate.maxCredits - wallet.credits;
     throw new InsufficientCreditsError({
       kind: "budget_check",

@@ -266,6 +266,8 @@ export interface LastResponse extends ResponseMeta {
   status: number;
   idempotencyKey: string | null;
   attempts: number;
+  /** Set by `runs.create` with `budgetCheck`; `checked` is false when the cost is unknown. */
+  budgetCheck?: { checked: boolean; estimate: RunCostEstimate; balanceCredits: number };
 }
 
 export type HeadersInput = Headers | Record<string, string | string[]> | [string, string][];

@@ -247,6 +247,16 @@ test("budgetCheck fails locally when the estimate exceeds the wallet", async () 
     { budgetCheck: true },
   );
   assert.equal(run.status, "queued");
+  assert.equal(run.lastResponse.budgetCheck.checked, true);
+  assert.equal(run.lastResponse.budgetCheck.estimate.maxCredits, 50);
+  assert.equal(run.lastResponse.budgetCheck.balanceCredits, 100);
+
+  const unpriced = await coasty.runs.create(
+    { machine_id: machine, task: "Unpriced version", max_steps: 10, cua_version: "v5" },
+    { budgetCheck: true },
+  );
+  assert.equal(unpriced.lastResponse.budgetCheck.checked, false);
+  assert.equal(unpriced.lastResponse.budgetCheck.estimate.known, false);
 });
 
 test("budgetCheck without the usage scope says which scope it needs", async () => {
