@@ -34,13 +34,21 @@ const DEFAULTS = {
 
 const decoder = new TextDecoder();
 
-function environmentApiKey() {
+function environmentVariable(name) {
   try {
-    return globalThis.process?.env?.COASTY_API_KEY || undefined;
+    return globalThis.process?.env?.[name] || undefined;
   } catch {
     // Some runtimes throw on environment access without a permission.
     return undefined;
   }
+}
+
+function checkPositive(name, value, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw invalidArgument(`${name} must be a whole number of milliseconds >= 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 function checkCount(name, value, fallback) {
@@ -116,7 +124,7 @@ export class CoastyClient {
   #deadlineMs;
 
   constructor(options = {}) {
-    const apiKey = options.apiKey ?? environmentApiKey();
+    const apiKey = options.apiKey ?? environmentVariable("COASTY_API_KEY");
     if (typeof apiKey !== "string" || apiKey === "") {
       throw new CoastyRequestError({
         code: "MISSING_API_KEY",
@@ -132,7 +140,7 @@ export class CoastyClient {
     this.#fetch = options.fetch ? fetchFunction : fetchFunction.bind(globalThis);
     this.#config = {
       apiKey,
-      baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+      baseUrl: options.baseUrl ?? environmentVariable("COASTY_BASE_URL") ?? DEFAULT_BASE_URL,
       authScheme: options.authScheme,
     };
     this.#policy = {
@@ -141,8 +149,8 @@ export class CoastyClient {
       maxDelayMs: DEFAULTS.maxDelayMs,
       maxRetryAfterMs: checkCount("maxRetryAfterMs", options.maxRetryAfterMs, DEFAULTS.maxRetryAfterMs),
     };
-    this.#timeoutMs = checkCount("timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs);
-    this.#deadlineMs = checkCount("deadlineMs", options.deadlineMs, undefined);
+    this.#timeoutMs = checkPositive("timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs);
+    this.#deadlineMs = checkPositive("deadlineMs", options.deadlineMs, undefined);
 
     // Fails now, not at the first call, on a bad base URL or key format.
     buildRequest("models.list", {}, this.#config);
@@ -237,7 +245,8 @@ export class CoastyClient {
   }
 
   async #send(operation, params, options = {}) {
-    const deadlineMs = checkCount("deadlineMs", options.deadlineMs, this.#deadlineMs);
+    const deadlineMs = checkPositive("deadlineMs", options.deadlineMs, this.#deadlineMs);
+    const timeoutMs = checkPositive("timeoutMs", options.timeoutMs, this.#timeoutMs);
     const deadlineAt = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;
     let key = options.idempotencyKey;
     if (key === undefined && operation.idempotency === "honoured") key = createIdempotencyKey();
@@ -263,7 +272,7 @@ export class CoastyClient {
       let failure;
       let outcome = "response";
       try {
-        const response = await this.#attempt(request, options, deadlineAt);
+        const response = await this.#attempt(request, { ...options, timeoutMs }, deadlineAt);
         if (response.status >= 200 && response.status < 300) {
           return resultFrom(operation, response, { idempotencyKey: key ?? null, attempts });
         }
@@ -308,7 +317,7 @@ export class CoastyClient {
   /** One attempt: sends the request and reads the whole body within the timeout. */
   async #attempt(request, options, deadlineAt) {
     const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
-    const timeoutMs = Math.min(options.timeoutMs ?? this.#timeoutMs, remaining);
+    const timeoutMs = Math.min(options.timeoutMs, remaining);
     if (timeoutMs <= 0) throw new CoastyTimeoutError("the call's deadline passed");
     const controller = new AbortController();
     let timedOut = false;

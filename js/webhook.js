@@ -92,6 +92,7 @@ function unixSeconds(value, name) {
 
 function describe(value) {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (value instanceof Date) return "an invalid Date";
   if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
@@ -100,11 +101,17 @@ function describe(value) {
 }
 
 /** Returns the payload as a string or Uint8Array, or throws for anything else. */
-function rawPayload(payload) {
+function rawPayload(payload, purpose = "verify") {
   if (typeof payload === "string" || payload instanceof Uint8Array) return payload;
   if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
   if (ArrayBuffer.isView(payload)) {
     return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  }
+  if (purpose === "sign") {
+    throw invalidArgument(
+      `payload must be the exact body to send, as a string, Uint8Array or ArrayBuffer, got ` +
+        `${describe(payload)}; serialise it first, for example with JSON.stringify(event)`,
+    );
   }
   throw invalidArgument(
     `payload must be the raw request body as a string, Uint8Array or ArrayBuffer, got ` +
@@ -237,7 +244,7 @@ export class Webhook {
 
   /** Signs a payload with the first secret; returns the header value. */
   sign(payload, options = {}) {
-    const raw = rawPayload(payload);
+    const raw = rawPayload(payload, "sign");
     const timestamp = unixSeconds(options?.timestamp, "options.timestamp");
     const bytes = typeof raw === "string" ? encoder.encode(raw) : raw;
     try {
@@ -287,7 +294,7 @@ export function signWebhook(payload, secret, options = {}) {
 
 /** Builds a signed webhook delivery as a Fetch API `Request`, for tests. */
 export function createSignedWebhookRequest(url, payload, secret, options = {}) {
-  const raw = rawPayload(payload);
+  const raw = rawPayload(payload, "sign");
   return new Request(url, {
     method: "POST",
     headers: {

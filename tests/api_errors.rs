@@ -795,3 +795,22 @@ fn secrets_in_extras_are_redacted() {
     assert!(!rendered.contains("0123456789abcdef"), "{rendered}");
     assert!(!rendered.contains("abc123"), "{rendered}");
 }
+
+#[test]
+fn bare_key_prefixes_are_not_redacted() {
+    let body = br#"{"error":{"code":"INVALID_API_KEY","message":"Malformed API key: expected sk-coasty-live-, sk-coasty-test- or cua_sk_ followed by 48 hex characters. Got sk-coasty-live-0123456789abcdef."}}"#;
+    let error = decode_api_error(401, &[], body, 0);
+    assert!(
+        error
+            .message
+            .contains("expected sk-coasty-live-, sk-coasty-test- or cua_sk_ followed"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("Got [REDACTED]."),
+        "{}",
+        error.message
+    );
+    assert!(!error.message.contains("0123456789abcdef"));
+}

@@ -119,7 +119,13 @@ fn signature_is_checked_before_timestamp() {
     let err = verifier(&[SECRET])
         .verify(Some(&header), BODY, T + 10_000)
         .unwrap_err();
-    assert_eq!(err, WebhookError::NoMatchingSignature { timestamp: T });
+    assert_eq!(
+        err,
+        WebhookError::NoMatchingSignature {
+            timestamp: T,
+            secret_looks_like_api_key: false,
+        }
+    );
 }
 
 #[test]
@@ -297,4 +303,34 @@ fn mismatch_message_names_usual_cause() {
     let message = err.to_string();
     assert!(message.contains("re-serialised"), "{message}");
     assert!(message.contains("raw request bytes"), "{message}");
+}
+
+#[test]
+fn api_key_as_secret_is_named() {
+    let header = sign(SECRET, BODY, T).unwrap();
+    let api_key = format!("sk-coasty-live-{}", "ab".repeat(24));
+    let err = verifier(&[&api_key])
+        .verify(Some(&header), BODY, T)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("looks like an API key"), "{message}");
+    assert!(!message.contains(&api_key[..20]), "{message}");
+    let plain = verifier(&["whsec_other"])
+        .verify(Some(&header), BODY, T)
+        .unwrap_err();
+    assert!(!plain.to_string().contains("API key"));
+}
+
+#[test]
+fn millisecond_timestamp_is_named() {
+    let header = sign(SECRET, BODY, T * 1000).unwrap();
+    let err = verifier(&[SECRET])
+        .verify(Some(&header), BODY, T)
+        .unwrap_err();
+    assert!(err.to_string().contains("looks like milliseconds"), "{err}");
+    let stale = sign(SECRET, BODY, T - 3600).unwrap();
+    let err = verifier(&[SECRET])
+        .verify(Some(&stale), BODY, T)
+        .unwrap_err();
+    assert!(!err.to_string().contains("milliseconds"), "{err}");
 }

@@ -27,7 +27,13 @@ const MAX_ENVELOPE_BYTES: usize = 1 << 20;
 
 /// Prefixes of credentials that a misbehaving proxy could echo back in a body:
 /// live, test and legacy API keys, and webhook secrets.
-const SECRET_PREFIXES: [&str; 3] = ["sk-coasty-", "cua_sk_", "whsec_"];
+const SECRET_PREFIXES: [&str; 5] = [
+    "sk-coasty-live-",
+    "sk-coasty-test-",
+    "sk-coasty-",
+    "cua_sk_",
+    "whsec_",
+];
 
 /// Maximum length in bytes of a foreign message quoted in [`ApiError::message`].
 const QUOTED_MESSAGE_MAX_BYTES: usize = 200;
@@ -312,16 +318,21 @@ fn redact_secrets(text: &str) -> String {
             index += 1;
             continue;
         };
-        output.push_str(&text[copied..index]);
-        output.push_str("[REDACTED]");
-        index += prefix.len();
+        let mut end = index + prefix.len();
         while bytes
-            .get(index)
+            .get(end)
             .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            index += 1;
+            end += 1;
         }
-        copied = index;
+        // A bare prefix, as in "expected sk-coasty-live- or cua_sk_", names a
+        // key format and is kept; a prefix followed by key material is not.
+        if end > index + prefix.len() {
+            output.push_str(&text[copied..index]);
+            output.push_str("[REDACTED]");
+            copied = end;
+        }
+        index = end;
     }
     output.push_str(&text[copied..]);
     output

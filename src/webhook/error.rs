@@ -18,6 +18,9 @@ pub enum WebhookError {
     NoMatchingSignature {
         /// The `t` value of the header, in unix seconds.
         timestamp: i64,
+        /// Whether a configured secret has the form of an API key
+        /// (`sk-coasty-...`, `cua_sk_...`), a common mistake.
+        secret_looks_like_api_key: bool,
     },
     /// The signature matches, but `t` is too far from `now`.
     TimestampOutOfTolerance {
@@ -88,7 +91,7 @@ impl WebhookError {
     /// Returns the header's `t` value when the header got far enough to have one.
     pub fn timestamp(&self) -> Option<i64> {
         match self {
-            Self::NoMatchingSignature { timestamp }
+            Self::NoMatchingSignature { timestamp, .. }
             | Self::TimestampOutOfTolerance { timestamp, .. } => Some(*timestamp),
             _ => None,
         }
@@ -103,6 +106,10 @@ impl WebhookError {
     }
 }
 
+/// Unix seconds from this value on are after the year 5000, so such a `t` is
+/// almost certainly in milliseconds.
+const MILLISECOND_TIMESTAMPS_FROM: u64 = 100_000_000_000;
+
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -114,11 +121,23 @@ impl fmt::Display for WebhookError {
             Self::MalformedHeader(reason) => {
                 write!(f, "malformed Coasty-Signature header: {reason}")
             }
-            Self::NoMatchingSignature { .. } => f.write_str(
-                "no v1 signature matches the payload: usually the body was parsed \
-                 or re-serialised before verification (pass the raw request bytes), \
-                 or the secret is not this run's webhook_secret",
-            ),
+            Self::NoMatchingSignature {
+                secret_looks_like_api_key,
+                ..
+            } => {
+                f.write_str(
+                    "no v1 signature matches the payload: usually the body was parsed \
+                     or re-serialised before verification (pass the raw request bytes), \
+                     or the secret is not this run's webhook_secret",
+                )?;
+                if *secret_looks_like_api_key {
+                    f.write_str(
+                        "; the configured secret looks like an API key, but deliveries \
+                         are signed with the run's webhook_secret (whsec_...)",
+                    )?;
+                }
+                Ok(())
+            }
             Self::TimestampOutOfTolerance {
                 timestamp,
                 skew_seconds,
@@ -134,7 +153,11 @@ impl fmt::Display for WebhookError {
                     "timestamp {timestamp} is {amount} s {direction}, outside the \
                      {tolerance_seconds} s tolerance: a replayed delivery, or a clock \
                      that is wrong on one side"
-                )
+                )?;
+                if timestamp.unsigned_abs() >= MILLISECOND_TIMESTAMPS_FROM {
+                    f.write_str("; t looks like milliseconds, but it must be unix seconds")?;
+                }
+                Ok(())
             }
             Self::InvalidPayload(reason) => write!(f, "invalid payload: {reason}"),
         }

@@ -29,6 +29,8 @@ pub struct Verified {
 pub struct Verifier {
     keys: Vec<HmacSha256>,
     tolerance_seconds: u64,
+    /// Whether a secret has the form of an API key; only used in messages.
+    api_key_like: bool,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -61,9 +63,14 @@ impl Verifier {
             .enumerate()
             .map(|(index, secret)| hmac_for(secret.as_ref(), index))
             .collect::<Result<_, _>>()?;
+        let api_key_like = secrets.iter().any(|secret| {
+            let secret = secret.as_ref();
+            secret.starts_with(b"sk-coasty-") || secret.starts_with(b"cua_sk_")
+        });
         Ok(Self {
             keys,
             tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
+            api_key_like,
         })
     }
 
@@ -140,6 +147,7 @@ impl Verifier {
             self.matching_secret(header, payload)
                 .ok_or(WebhookError::NoMatchingSignature {
                     timestamp: header.timestamp,
+                    secret_looks_like_api_key: self.api_key_like,
                 })?;
         self.check_timestamp(header.timestamp, now)?;
         Ok(Verified {

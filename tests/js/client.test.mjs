@@ -343,6 +343,25 @@ test("the key is read from COASTY_API_KEY", async () => {
   }
 });
 
+test("the base URL is read from COASTY_BASE_URL", async () => {
+  process.env.COASTY_API_KEY = fake.keys.live;
+  process.env.COASTY_BASE_URL = fake.baseUrl;
+  try {
+    const models = await new CoastyClient().models.list();
+    assert.ok(models.models);
+  } finally {
+    delete process.env.COASTY_API_KEY;
+    delete process.env.COASTY_BASE_URL;
+  }
+});
+
+test("invalid timeouts are argument errors", async () => {
+  for (const timeoutMs of [-1, 0, 1.5, "abc"]) {
+    assert.throws(() => client({ timeoutMs }), { code: "INVALID_ARGUMENT" }, String(timeoutMs));
+    await assert.rejects(client().models.list(undefined, { timeoutMs }), { code: "INVALID_ARGUMENT" });
+  }
+});
+
 test("a caller-supplied fetch is used, and a non-Response is an error", async () => {
   const seen = [];
   const recording = new CoastyClient({

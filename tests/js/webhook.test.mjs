@@ -149,7 +149,7 @@ test("argument errors are TypeError with INVALID_ARGUMENT", () => {
     [() => verifyWebhook(BODY, header, ""), /empty/],
     [() => verifyWebhook(BODY, header, []), /empty array/],
     [() => verifyWebhook(BODY, header, [SECRET, 7]), /index 1/],
-    [() => verifyWebhook(BODY, header, undefined), /secret must be a string/],
+    [() => verifyWebhook(BODY, header, undefined), /secret must be a string.*got undefined$/],
     [() => verifyWebhook(BODY, 12, SECRET), /signatureHeader/],
     [() => verifyWebhook(BODY, [header, 3], SECRET), /signatureHeader\[1\]/],
     [() => verifyWebhook(BODY, header, SECRET, { toleranceSeconds: -1 }), /toleranceSeconds/],
@@ -158,7 +158,7 @@ test("argument errors are TypeError with INVALID_ARGUMENT", () => {
     [() => verifyWebhook(BODY, header, SECRET, { now: "yesterday" }), /options.now/],
     [() => verifyWebhook(BODY, header, SECRET, { now: new Date("x") }), /options.now/],
     [() => signWebhook(BODY, SECRET, { timestamp: -5 }), /before 1970/],
-    [() => signWebhook({}, SECRET), /raw request body/],
+    [() => signWebhook({}, SECRET), /JSON\.stringify/],
   ];
   for (const [attempt, pattern] of cases) {
     assert.throws(attempt, (error) => {
