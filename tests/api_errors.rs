@@ -410,7 +410,9 @@ fn html_and_empty_messages() {
         html.message,
         "HTTP 502 from a proxy or gateway (HTML body), not a Coasty API response"
     );
-    assert_eq!(html.to_string(), html.message);
+    // Display adds the hint, here the retry advice for a retryable 502.
+    assert!(html.to_string().starts_with(&html.message));
+    assert!(html.to_string().contains("retry with exponential backoff"));
 
     let empty = decode_api_error(504, &[], b"", NOW);
     assert_eq!(
@@ -813,4 +815,20 @@ fn bare_key_prefixes_are_not_redacted() {
         error.message
     );
     assert!(!error.message.contains("0123456789abcdef"));
+}
+
+#[test]
+fn retryable_errors_get_a_retry_hint() {
+    let html = b"<html><body>502 Bad Gateway</body></html>";
+    let error = decode_api_error(502, &[], html, 0);
+    let hint = error.hint().expect("a hint for a retryable 502");
+    assert!(hint.contains("retry with exponential backoff"), "{hint}");
+    assert!(hint.contains("Idempotency-Key"), "{hint}");
+
+    let headers = vec![("Retry-After".to_owned(), "7".to_owned())];
+    let error = decode_api_error(503, &headers, b"", 0);
+    assert!(error.hint().unwrap().contains("retry after 7 s"));
+
+    let error = decode_api_error(404, &[], b"Not Found", 0);
+    assert_eq!(error.hint(), None);
 }

@@ -51,8 +51,26 @@ impl ApiError {
             ErrorClass::InsufficientCredits => Some(self.credits_hint()),
             ErrorClass::Authentication => Some(self.authentication_hint()),
             ErrorClass::RateLimit => Some(self.rate_limit_hint()),
-            _ => self.extra_text("suggestion").map(str::to_owned),
+            _ => self
+                .extra_text("suggestion")
+                .map(str::to_owned)
+                .or_else(|| self.retry_hint()),
         }
+    }
+
+    /// Builds the next step for a retryable error without a suggestion.
+    fn retry_hint(&self) -> Option<String> {
+        if !self.retryable {
+            return None;
+        }
+        let wait = match self.retry_after_seconds {
+            Some(seconds) => format!("after {seconds} s"),
+            None => "with exponential backoff".to_owned(),
+        };
+        Some(format!(
+            "a temporary failure: retry {wait}, and send the same Idempotency-Key on a POST \
+             so the retry cannot run the operation twice"
+        ))
     }
 
     /// Returns the envelope's `required_scope`, when it is a string.
