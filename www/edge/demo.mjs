@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { CoastyClient } from "coasty";
 
 import { startFakeCoasty } from "../../tests/fake-coasty/server.mjs";
-import { startWorker } from "./workerd.mjs";
+import { startWorkerd } from "../../tests/runtimes/lib/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OLD_SECRET = "whsec_demo_old_4f1c";
@@ -180,9 +180,8 @@ async function runLoop(worker, fake) {
 }
 
 const fake = await startFakeCoasty({ stepDelayMs: 40 });
-const worker = await startWorker({
+const worker = await startWorkerd({
   entry: join(here, "worker.mjs"),
-  allowLocalNetwork: true,
   bindings: {
     WEBHOOK_SECRETS: [CURRENT_SECRET],
     COASTY_API_KEY: fake.keys.live,

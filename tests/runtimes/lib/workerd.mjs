@@ -1,5 +1,5 @@
 // Serves a Worker under the real Cloudflare runtime (the `workerd` npm
-// binary) on 127.0.0.1. Unlike www/edge/workerd.mjs, it embeds the wasm file
+// binary) on 127.0.0.1, for the tests and the demo. It embeds the wasm file
 // of whichever coasty package the bundle resolved, so it also serves a
 // package installed from a tarball.
 import { spawn } from "node:child_process";
