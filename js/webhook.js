@@ -140,7 +140,7 @@ function headerValues(header) {
 
 function invalidPayload(reason, timestamp) {
   return new WebhookVerificationError("INVALID_PAYLOAD", invalidPayloadMessage(reason), {
-    timestamp,
+    timestamp: typeof timestamp === "function" ? timestamp() : timestamp,
   });
 }
 
@@ -185,7 +185,20 @@ export class Webhook {
 
   /** Checks the signature and timestamp; returns `{ timestamp, secretIndex }`. */
   verifySignature(payload, signatureHeader, options = {}) {
+    const secretIndex = this.#check(rawPayload(payload), signatureHeader, options);
+    return { timestamp: this.#verifier.timestamp, secretIndex };
+  }
+
+  /** Verifies a delivery and returns its JSON payload, parsed. */
+  verify(payload, signatureHeader, options = {}) {
     const raw = rawPayload(payload);
+    this.#check(raw, signatureHeader, options);
+    // The timestamp is read from wasm only when a payload error needs it.
+    return parseEvent(raw, () => this.#verifier.timestamp);
+  }
+
+  /** Runs the checks in wasm; returns the index of the matching secret or throws. */
+  #check(raw, signatureHeader, options) {
     const [header, count] = headerValues(signatureHeader);
     const now = unixSeconds(options?.now, "options.now");
     const verifier = this.#verifier;
@@ -212,13 +225,7 @@ export class Webhook {
         skewSeconds: verifier.skewSeconds ?? null,
       });
     }
-    return { timestamp: verifier.timestamp, secretIndex: result };
-  }
-
-  /** Verifies a delivery and returns its JSON payload, parsed. */
-  verify(payload, signatureHeader, options = {}) {
-    const { timestamp } = this.verifySignature(payload, signatureHeader, options);
-    return parseEvent(rawPayload(payload), timestamp);
+    return result;
   }
 
   /**

@@ -107,6 +107,15 @@ test("failures are WebhookVerificationError with details", () => {
   }
 });
 
+test("invalid payload errors carry the timestamp", () => {
+  const body = "not json";
+  assert.throws(() => verifyWebhook(body, referenceHeader(SECRET, body, T), SECRET, { now: T }), (error) => {
+    assert.equal(error.code, "INVALID_PAYLOAD");
+    assert.equal(error.timestamp, T);
+    return true;
+  });
+});
+
 test("mismatch message names the usual cause", () => {
   const header = referenceHeader(SECRET, BODY, T);
   try {
