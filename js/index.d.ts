@@ -241,7 +241,7 @@ export interface RunCostEstimate {
   maxDollars: string | null;
   /** False when the version has no documented price; then there is no figure. */
   known: boolean;
-  /** What the estimate is based on. */
+  /** The basis of the estimate: the price table and the assumptions. */
   basis: string;
 }
 
@@ -318,7 +318,7 @@ export declare class CoastyApiError extends CoastyError {
   readonly extras: Record<string, unknown>;
   /** The start of the response body, for debugging. */
   readonly rawBody: string;
-  /** What to do next, when known. */
+  /** The next step for the caller, when known. */
   readonly hint: string | null;
   /** How many attempts the client made. */
   attempts: number;
@@ -369,7 +369,7 @@ export interface CallOptions {
   query?: Record<string, string | number | boolean>;
 }
 
-/** What an API call returns: the response JSON, plus `lastResponse`. */
+/** The result of an API call: the response JSON, plus `lastResponse`. */
 export type ApiResult<T = Record<string, unknown>> = T & { readonly lastResponse: LastResponse };
 
 export interface Run {

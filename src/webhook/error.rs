@@ -35,7 +35,7 @@ pub enum WebhookError {
     InvalidPayload(InvalidPayload),
 }
 
-/// What makes a signature header malformed.
+/// The reason a signature header is malformed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MalformedHeader {
@@ -64,7 +64,7 @@ pub enum MalformedHeader {
     MissingSignature,
 }
 
-/// Why a verified payload is not an event.
+/// The reason a verified payload is not an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidPayload {
