@@ -4,7 +4,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::json::Json;
 use crate::webhook::{
-    normalize_run_event, signature_hex, InvalidPayload, SignatureHeader, Verifier, WebhookError,
+    normalize_run_event, InvalidPayload, SignatureHeader, Verifier, WebhookError,
 };
 
 /// Result codes of `WasmVerifier.verify*`: a value >= 0 is the index of the
@@ -171,17 +171,6 @@ pub fn invalid_payload_message(reason: u32) -> String {
         _ => InvalidPayload::NotObject,
     };
     WebhookError::InvalidPayload(reason).to_string()
-}
-
-/// Returns the hex `v1` value for a secret, the `t` digits and a payload.
-#[wasm_bindgen(js_name = signatureHex)]
-pub fn signature_hex_js(
-    secret: &str,
-    timestamp_digits: &str,
-    payload: &[u8],
-) -> Result<String, JsValue> {
-    signature_hex(secret.as_bytes(), timestamp_digits, payload)
-        .map_err(|err| JsValue::from_str(&err.to_string()))
 }
 
 /// Reads the common fields of a run webhook event given as JSON text, and
