@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 
 import { startFakeCoasty } from "./server.mjs";
-import { call, waitForRunStatus } from "./support.mjs";
+import { call, waitForIdleRuns, waitForRunStatus } from "./support.mjs";
 
 const RUN = { machine_id: "machine-1", task: "open the settings page" };
 
@@ -260,6 +260,8 @@ describe("wallet", () => {
   });
 
   test("usage reports the wallet balance", async () => {
+    // Runs started by earlier tests still charge the wallet per step.
+    await waitForIdleRuns(fake);
     fake.setWallet(1234);
     const response = await call(fake, "GET", "/usage", { key: fake.keys.readOnly });
     assert.equal(response.status, 200);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 
 import { startFakeCoasty } from "./server.mjs";
-import { call, readEventStream, waitForRunStatus } from "./support.mjs";
+import { call, readEventStream, waitForIdleRuns, waitForRunStatus } from "./support.mjs";
 
 const RUN = { machine_id: "machine-1", task: "open the settings page" };
 
@@ -248,11 +248,7 @@ describe("control endpoints", () => {
 
   test("wallet and state", async () => {
     // Runs started by earlier tests still charge the wallet per step.
-    const terminal = ["succeeded", "failed", "cancelled", "timed_out", "awaiting_human"];
-    const deadline = Date.now() + 5000;
-    while (fake.runs().some((run) => !terminal.includes(run.status)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitForIdleRuns(fake);
     const set = await control("POST", "wallet", { credits: 77 });
     assert.deepEqual(await set.json(), { wallet: 77 });
     const state = await (await control("GET", "state")).json();

@@ -107,6 +107,19 @@ export async function waitFor(probe, description, timeoutMs = 3000) {
   }
 }
 
+/**
+ * Waits until no run is queued or running, so no run charges the wallet while
+ * a test reads it. Runs paused in awaiting_human do not charge.
+ */
+export function waitForIdleRuns(fake, timeoutMs = 5000) {
+  const busy = ["queued", "running"];
+  return waitFor(
+    () => fake.runs().every((run) => !busy.includes(run.status)),
+    "every run to finish or pause",
+    timeoutMs,
+  );
+}
+
 /** Waits until the run reaches `status` and returns it. */
 export function waitForRunStatus(fake, runId, status) {
   return waitFor(

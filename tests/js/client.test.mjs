@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from "coasty";
 import { startFakeCoasty } from "../fake-coasty/server.mjs";
+import { waitForIdleRuns } from "../fake-coasty/support.mjs";
 
 let fake;
 
@@ -218,6 +219,8 @@ test("event stream resumes from a caller's lastEventId", async () => {
 });
 
 test("wallet.balance reads credits and dollars from usage", async () => {
+  // Runs started by earlier tests still charge the wallet per step.
+  await waitForIdleRuns(fake);
   fake.setWallet(1234);
   const balance = await client().wallet.balance();
   assert.equal(balance.credits, 1234);
@@ -227,6 +230,7 @@ test("wallet.balance reads credits and dollars from usage", async () => {
 test("budgetCheck fails locally when the estimate exceeds the wallet", async () => {
   const coasty = client();
   const machine = await machineId(coasty);
+  await waitForIdleRuns(fake);
   fake.setWallet(100);
   const runsBefore = fake.runs().length;
   await assert.rejects(
@@ -277,6 +281,7 @@ test("budgetCheck without the usage scope says which scope it needs", async () =
 test("402 from the server is InsufficientCreditsError with the shortfall", async () => {
   const coasty = client();
   const machine = await machineId(coasty);
+  await waitForIdleRuns(fake);
   fake.setWallet(2);
   await assert.rejects(coasty.runs.create({ machine_id: machine, task: "x" }), (error) => {
     assert.ok(error instanceof InsufficientCreditsError);
