@@ -61,12 +61,24 @@ function codeBlock(title, text, name) {
   return [h("h3", { text: title }), h("pre", { "data-output": name, text })];
 }
 
-function render(output, message) {
+function render(output, message, edited) {
   if (!message.ok) {
     show(output, errorBox(message.error));
     return;
   }
   const result = message.result;
+  // A fresh form lacks its required fields; that is a prompt, not a mistake.
+  if (!result.ok && !edited && result.error.problem === "missing required field") {
+    show(
+      output,
+      h(
+        "p",
+        { className: "verdict", "data-verdict": "pending" },
+        `Fill in ${result.error.field} to build the request.`,
+      ),
+    );
+    return;
+  }
   if (!result.ok) {
     const { error } = result;
     const details = [["Message", error.message]];
@@ -127,8 +139,10 @@ export function setupWorkbench({ submit, register, available, operations, defaul
   let queryControls = [];
   let bodyControls = [];
   let operation = null;
+  // Whether the user has typed or submitted since the operation was chosen.
+  let edited = false;
 
-  register("workbench", (message) => render(output, message));
+  register("workbench", (message) => render(output, message, edited));
   select.replaceChildren(...operationOptions(operations));
   select.value = operations.some((op) => op.id === "runs.create")
     ? "runs.create"
@@ -192,6 +206,7 @@ export function setupWorkbench({ submit, register, available, operations, defaul
     bodyEditor.value = hasBody && operation.body !== "any" ? "{}" : "";
     byId("wb-idempotency-field").hidden = operation.idempotency === "not_accepted";
     byId("wb-idempotency").value = "";
+    edited = false;
     run();
   }
 
@@ -199,10 +214,13 @@ export function setupWorkbench({ submit, register, available, operations, defaul
   select.addEventListener("change", selectOperation);
   bodyEditor.addEventListener("input", syncFormFromEditor);
   form.addEventListener("input", (event) => {
-    if (event.target !== select) runSoon();
+    if (event.target === select) return;
+    edited = true;
+    runSoon();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    edited = true;
     run();
   });
   selectOperation();
