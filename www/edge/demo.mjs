@@ -45,7 +45,15 @@ function post(url, headerLines, body) {
         let text = "";
         response.setEncoding("utf8");
         response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
+        response.on("end", () => {
+          // A throw in this callback would end the process and leave workerd running.
+          try {
+            resolve({ status: response.statusCode, body: JSON.parse(text) });
+          } catch {
+            const start = text.slice(0, 200);
+            reject(new Error(`HTTP ${response.statusCode} with a body that is not JSON: ${start}`));
+          }
+        });
       },
     );
     request.on("error", reject);
