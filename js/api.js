@@ -69,8 +69,9 @@ export function responseMeta(headers) {
   return JSON.parse(wasm.responseMeta(JSON.stringify(headerPairs(headers))));
 }
 
-/** Returns the operation table: ids, methods, paths, scopes and fields. */
 let operationTable = null;
+
+/** Returns the operation table: ids, methods, paths, scopes and fields. */
 export function operations() {
   operationTable ??= JSON.parse(wasm.operationsJson());
   return operationTable;

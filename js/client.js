@@ -221,8 +221,8 @@ export class CoastyClient {
       }
       throw error;
     }
-    // An estimate without a documented price cannot be compared; the result
-    // says so instead of claiming the run fits.
+    // An estimate without a documented price cannot be compared, so the result
+    // records `checked: false` instead of claiming the run fits.
     if (!estimate.known || estimate.maxCredits <= wallet.credits) {
       return { checked: estimate.known, estimate, balanceCredits: wallet.credits };
     }

@@ -215,8 +215,8 @@ impl WasmEventStream {
         self.parser.finish();
     }
 
-    /// The `Last-Event-ID` header value for a reconnect: the last sequence
-    /// number accepted, or undefined before the first numbered event.
+    /// Returns the `Last-Event-ID` header value for a reconnect: the last
+    /// sequence number accepted, or undefined before the first numbered event.
     #[wasm_bindgen(getter, js_name = lastEventId)]
     pub fn last_event_id(&self) -> Option<String> {
         self.cursor.resume_header().map(|(_, value)| value)

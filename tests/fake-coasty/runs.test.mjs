@@ -37,7 +37,8 @@ describe("run lifecycle", () => {
     assert.equal(fetched.body.credits_charged, 15);
     assert.equal(fetched.body.cost_cents, 15);
     assert.equal(fetched.body.result.passed, true);
-    assert.ok(fetched.body.started_at !== null && fetched.body.finished_at !== null);
+    assert.notEqual(fetched.body.started_at, null);
+    assert.notEqual(fetched.body.finished_at, null);
     const charges = fake.charges().filter((charge) => charge.runId === created.id);
     assert.deepEqual(
       charges.map((charge) => charge.credits),

@@ -16,7 +16,7 @@ export const PRICES = {
 /** Wallet balance that machine provisioning, schedules and trigger fires require (not a fee). */
 export const GATE_CREDITS = 20;
 
-/** Whether an image of this size is HD (strictly above 1280x720 in either axis). */
+/** Returns whether an image of this size is HD (strictly above 1280x720 in either axis). */
 export function isHd({ width, height }) {
   return width > 1280 || height > 720;
 }

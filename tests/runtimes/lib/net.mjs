@@ -13,7 +13,7 @@ export function freePort() {
   });
 }
 
-/** Polls `url` until it answers, the child exits, or `timeoutMs` passes. */
+/** Polls `url` until it responds, the child exits, or `timeoutMs` passes. */
 export async function waitForServer(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
